@@ -1,0 +1,257 @@
+"""The probe kinds a guide may use: their parameters, cost and the outcomes each can report.
+
+This module only declares; the probes themselves live beside it and are imported lazily,
+so `validate` and `list` never pay for httpx.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Status(str, Enum):
+    """How a finding ends, worst last."""
+
+    PASS = "pass"
+    SKIP = "skip"
+    WARN = "warn"
+    FAIL = "fail"
+    ERROR = "error"
+
+
+Cost = Literal["local", "free-call", "paid-call"]
+
+# Source IDs, in the order `check --sources` lists them. `name:VAR` in a `sources` list reads VAR
+# from that source instead of the check's own variable (OpenHands' config.toml has no
+# ANTHROPIC_API_KEY, but its `[llm] api_key` plays that part).
+SOURCE_IDS = (
+    "env",
+    "dotenv",
+    "claude-user",
+    "claude-project",
+    "claude-local",
+    "openhands-toml",
+)
+
+
+class Params(BaseModel):
+    """Base of every probe's parameters."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+
+
+class SettingParams(Params):
+    """Parameters of probes that read one setting."""
+
+    var: str
+    """The setting's name as an environment variable (`ANTHROPIC_API_KEY`)."""
+    sources: list[str] = ["env"]
+    """Where the reader's tool looks for it, highest precedence first (see `SOURCE_IDS`)."""
+    secret: bool = False
+    """Mask the value in every output."""
+
+
+class KeyShapeParams(SettingParams):
+    """Parameters of `key-shape`."""
+
+    secret: bool = True
+    """Keys are always masked."""
+    prefixes: list[str] = []
+    """Prefixes a valid key starts with (empty: any prefix is fine, e.g. gateway tokens)."""
+    wrong_prefixes: dict[str, str] = {}
+    """Prefix of a credential that does not belong here → the outcome to report for it."""
+
+
+class ConflictParams(Params):
+    """Parameters of `settings-conflict`."""
+
+    vars: list[str] = Field(min_length=2)
+    """Settings that should not be set together."""
+    sources: list[str] = ["env"]
+    """Where the reader's tool looks for them, highest precedence first."""
+
+
+class UrlParams(SettingParams):
+    """Parameters of `url-shape`."""
+
+    default: str | None = None
+    """The URL the tool uses when the setting is unset."""
+    bad_suffixes: list[str] = []
+    """Path endings the client appends itself (a doubled `/v1`)."""
+    required_path: str | None = None
+    """Path the URL must end with (`/api/v1` for OpenRouter's OpenAI-compatible API)."""
+    wrong_hosts: dict[str, str] = {}
+    """Host → outcome to report when the URL points there (a key sent to the wrong provider)."""
+
+
+class ModelParams(SettingParams):
+    """Parameters of `model-id`."""
+
+    dialect: Literal["anthropic", "bedrock", "vertex", "openrouter", "litellm"]
+    """The model-ID dialect the tool expects (a column of `guides/models.yaml`; litellm = `route/model`)."""
+    default: str | None = None
+    """What the tool uses when unset; reported as such."""
+
+
+class DeprecatedParams(SettingParams):
+    """Parameters of `deprecated-setting`."""
+
+    replacement: str
+    """The setting that replaces it."""
+
+
+class ValueParams(SettingParams):
+    """Parameters of `setting-value`."""
+
+    pattern: str
+    """Regular expression the whole value must match."""
+    required: bool = False
+    """Report `missing` (instead of `unset`) when nothing sets it."""
+
+
+class FilesParams(Params):
+    """Parameters of `config-files`."""
+
+    files: list[str] = Field(min_length=1)
+    """Source IDs whose files must parse."""
+
+
+class HttpParams(Params):
+    """Parameters of `http-json`, a free GET against the provider's API."""
+
+    base_var: str | None = None
+    """Setting that overrides the base URL."""
+    base_default: str
+    """Base URL when the setting is unset."""
+    path: str
+    """Path appended to the base URL (`/v1/models`)."""
+    auth: Literal["x-api-key", "bearer", "none"] = "bearer"
+    """How the client sends the key."""
+    key_var: str | None = None
+    """Setting that holds the key (sent as `auth` says)."""
+    bearer_var: str | None = None
+    """Setting sent as `Authorization: Bearer` in addition (Anthropic clients send both when both are set)."""
+    sources: list[str] = ["env"]
+    """Where the tool reads its settings, highest precedence first."""
+    headers: dict[str, str] = {}
+    """Extra headers the real client sends (`anthropic-version`)."""
+    model_var: str | None = None
+    """Setting whose model ID must appear in the listed IDs."""
+    list_field: str = "data"
+    """Field of the JSON reply holding the list (dotted path)."""
+    id_field: str = "id"
+    """Field of each list item holding the ID."""
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A probe kind as guides see it."""
+
+    name: str
+    """The `kind:` value."""
+    cost: Cost
+    """What running it costs."""
+    params: type[Params]
+    """Its parameter model."""
+    outcomes: dict[str, Status]
+    """Every outcome it can report, with its status."""
+    open_outcomes: bool = False
+    """Whether params may name further outcomes (`wrong_prefixes`, `wrong_hosts`)."""
+
+
+_SETTING = {"unset": Status.SKIP}
+_HTTP_FAILURES = {
+    "offline": Status.SKIP,
+    "no-key": Status.SKIP,
+    "unauthorized": Status.FAIL,
+    "forbidden": Status.FAIL,
+    "not-found": Status.FAIL,
+    "payment-required": Status.FAIL,
+    "rate-limited": Status.WARN,
+    "overloaded": Status.WARN,
+    "server-error": Status.WARN,
+    "unexpected-status": Status.FAIL,
+    "html": Status.FAIL,
+    "bad-json": Status.FAIL,
+    "wrong-shape": Status.FAIL,
+    "redirect": Status.FAIL,
+    "timeout": Status.FAIL,
+    "tls": Status.FAIL,
+    "unreachable": Status.FAIL,
+}
+
+KINDS: dict[str, Kind] = {
+    k.name: k
+    for k in (
+        Kind(
+            "setting-present",
+            "local",
+            SettingParams,
+            {"present": Status.PASS, "missing": Status.FAIL, "elsewhere": Status.WARN},
+        ),
+        Kind(
+            "key-shape",
+            "local",
+            KeyShapeParams,
+            {
+                **_SETTING,
+                "ok": Status.PASS,
+                "whitespace": Status.FAIL,
+                "quoted": Status.FAIL,
+                "invisible": Status.FAIL,
+                "placeholder": Status.FAIL,
+                "unexpected-prefix": Status.WARN,
+            },
+            open_outcomes=True,
+        ),
+        Kind("settings-conflict", "local", ConflictParams, {"ok": Status.PASS, "conflict": Status.WARN}),
+        Kind(
+            "url-shape",
+            "local",
+            UrlParams,
+            {
+                "default": Status.PASS,
+                "ok": Status.PASS,
+                "bad-suffix": Status.FAIL,
+                "missing-path": Status.FAIL,
+                "unspecified-host": Status.FAIL,
+                "not-url": Status.FAIL,
+                "plain-http": Status.WARN,
+            },
+            open_outcomes=True,
+        ),
+        Kind(
+            "model-id",
+            "local",
+            ModelParams,
+            {**_SETTING, "ok": Status.PASS, "other-dialect": Status.FAIL, "unknown": Status.WARN},
+        ),
+        Kind("deprecated-setting", "local", DeprecatedParams, {"not-set": Status.PASS, "deprecated": Status.WARN}),
+        Kind(
+            "setting-value",
+            "local",
+            ValueParams,
+            {**_SETTING, "missing": Status.FAIL, "ok": Status.PASS, "invalid": Status.FAIL},
+        ),
+        Kind("config-files", "local", FilesParams, {"ok": Status.PASS, "absent": Status.SKIP, "malformed": Status.FAIL}),
+        Kind(
+            "http-json",
+            "free-call",
+            HttpParams,
+            {"ok": Status.PASS, "model-missing": Status.FAIL, **_HTTP_FAILURES},
+        ),
+    )
+}
+
+
+def extra_outcomes(kind: Kind, params: Params) -> set[str]:
+    """Outcome names a check's params add to its kind's fixed set."""
+    if isinstance(params, KeyShapeParams):
+        return set(params.wrong_prefixes.values())
+    if isinstance(params, UrlParams):
+        return set(params.wrong_hosts.values())
+    return set()

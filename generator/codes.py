@@ -1,0 +1,22 @@
+"""Catalogue codes of `research/provider-errors.md`: letter → highest number in use."""
+
+from __future__ import annotations
+
+# A test reads the research file and keeps this table equal to the codes it defines.
+CODE_RANGES: dict[str, int] = {"A": 18, "C": 23, "B": 14, "V": 9, "O": 9, "P": 6, "L": 12, "H": 6}
+
+
+def all_codes() -> list[str]:
+    """Every known code, in catalogue order."""
+    return [f"{letter}{n}" for letter, top in CODE_RANGES.items() for n in range(1, top + 1)]
+
+
+def is_known(code: str) -> bool:
+    letter, number = code[:1], code[1:]
+    return number.isdigit() and 1 <= int(number) <= CODE_RANGES.get(letter, 0)
+
+
+def sort_key(code: str) -> tuple[int, int]:
+    letters = list(CODE_RANGES)
+    letter, number = code[:1], code[1:]
+    return (letters.index(letter) if letter in letters else len(letters), int(number) if number.isdigit() else 0)

@@ -1,0 +1,116 @@
+"""The contributor commands: validate, schema, list, render."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from generator.catalogue import Catalogue, load_catalogue
+from generator.checks.kinds import KINDS
+
+SCHEMA_VERSION = 1
+
+
+def _loaded(guides: Path | None) -> Catalogue | None:
+    """The catalogue, or None after printing its problems (callers then exit 2)."""
+    cat = load_catalogue(guides)
+    if cat.problems:
+        for p in cat.problems:
+            print(p, file=sys.stderr)
+        print(f"{len(cat.problems)} problem(s) in the guides; nothing else was done.", file=sys.stderr)
+        return None
+    return cat
+
+
+def validate(guides: Path | None) -> int:
+    cat = load_catalogue(guides)
+    for p in cat.problems:
+        print(p)
+    files = len(cat.files) + (1 if cat.models else 0)
+    if cat.problems:
+        n_files = len({p.path for p in cat.problems})
+        print(f"{len(cat.problems)} problem(s) in {n_files} file(s).")
+        return 2
+    entries = sum(len(g.entries) for g in cat.guides)
+    checks = sum(len(g.checks) for g in cat.guides)
+    print(f"ok: {files} file(s), {entries} entries, {checks} checks.")
+    return 0
+
+
+def schema() -> int:
+    from generator.schema import guide_schema
+
+    print(json.dumps(guide_schema(), indent=2, ensure_ascii=False))
+    return 0
+
+
+def list_document(cat: Catalogue) -> dict[str, Any]:
+    """The `list --json` document (DESIGN.md)."""
+    from generator.urls import entry_urls
+
+    entries = []
+    for g, e in cat.entries():
+        entries.append(
+            {
+                "id": f"{g.provider}/{e.id}",
+                "provider": g.provider,
+                "title": {"en": e.title.en, "ja": e.title.ja},
+                "covers": list(e.covers),
+                "docs_url": entry_urls(g.provider, e.id),
+                "checks": [c if "/" in c else f"{g.provider}/{c}" for c in e.checks],
+            }
+        )
+    checks = [
+        {
+            "id": f"{gf.guide.provider}/{c.id}",
+            "provider": gf.guide.provider,
+            "title": {"en": c.title.en, "ja": c.title.ja},
+            "covers": list(c.covers),
+            "cost": KINDS[c.kind].cost,
+        }
+        for gf, _, c in cat.checks()
+    ]
+    return {"schema_version": SCHEMA_VERSION, "entries": entries, "checks": checks}
+
+
+def list_command(guides: Path | None, *, as_json: bool, kinds: bool) -> int:
+    if kinds:
+        for kind in KINDS.values():
+            print(f"{kind.name}  ({kind.cost})")
+            for name, field in kind.params.model_fields.items():
+                print(f"    param {name}: {field.description or ''}")
+            print("    outcomes: " + ", ".join(f"{k}={v.value}" for k, v in kind.outcomes.items()))
+        return 0
+    cat = _loaded(guides)
+    if cat is None:
+        return 2
+    doc = list_document(cat)
+    if as_json:
+        print(json.dumps(doc, ensure_ascii=False, indent=2))
+        return 0
+    for e in doc["entries"]:
+        print(f"{e['id']:50} {','.join(e['covers']):12} {e['title']['en']}")
+    for c in doc["checks"]:
+        print(f"{c['id']:50} {c['cost']:10} {c['title']['en']}")
+    return 0
+
+
+def render_command(guides: Path | None, docs: Path | None, *, check: bool) -> int:
+    from generator.render import render_site
+
+    cat = _loaded(guides)
+    if cat is None:
+        return 2
+    result = render_site(cat, docs or Path("docs"), write=not check)
+    if check:
+        if result.changed:
+            for path in result.changed[:20]:
+                print(f"out of date: {path}", file=sys.stderr)
+            print("Run: python -m generator render", file=sys.stderr)
+            return 1
+        print(f"up to date: {result.total} page(s)")
+        return 0
+    print(f"{len(result.changed)} of {result.total} page(s) written, {len(result.removed)} stale removed")
+    return 0

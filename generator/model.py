@@ -1,0 +1,300 @@
+"""The guide model: what one `guides/<provider>.yaml` file may hold, field by field."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+__all__ = [
+    "Cause",
+    "CheckSpec",
+    "Entry",
+    "Fix",
+    "Guide",
+    "Match",
+    "Message",
+    "Outcome",
+    "Page",
+    "Setup",
+    "Snippet",
+    "Source",
+    "Step",
+    "Text",
+]
+
+KebabId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
+# A check reference is either local (`key-present`) or full (`claude-code/settings-env`).
+CheckRef = Annotated[str, StringConstraints(pattern=r"^(?:[a-z0-9-]+/)?[a-z0-9]+(?:-[a-z0-9]+)*$")]
+CatalogueCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]\d+$")]
+NonEmpty = Annotated[str, StringConstraints(min_length=1)]
+
+Symptom = Literal[
+    "auth", "billing", "model", "region", "rate-limit", "network", "config", "server", "request", "permission"
+]
+Tool = Literal[
+    "shell",
+    "powershell",
+    "curl",
+    "python",
+    "typescript",
+    "claude-code-settings",
+    "claude-code-cli",
+    "openhands-docker",
+    "openhands-ui",
+    "openhands-toml",
+    "litellm-config",
+    "litellm-sdk",
+    "openai-sdk",
+    "aws-cli",
+    "gcloud",
+    "dotenv",
+]
+
+
+class Strict(BaseModel):
+    """Base of every guide model: immutable, unknown keys rejected, field docstrings kept."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+
+
+class Text(Strict):
+    """One sentence or paragraph in both languages; Markdown is allowed."""
+
+    ja: NonEmpty
+    """Japanese text, です・ます form."""
+    en: NonEmpty
+    """English text, plain and short."""
+
+    def get(self, lang: str) -> str:
+        return self.ja if lang == "ja" else self.en
+
+
+class Source(Strict):
+    """A document or thread that backs a fact."""
+
+    title: NonEmpty
+    """Short name of the source, as its publisher writes it (e.g. `Claude Code docs: Errors`)."""
+    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
+    """Address of the source."""
+
+
+class Snippet(Strict):
+    """A command or config excerpt shown in one content tab."""
+
+    tool: Tool
+    """Which tool the snippet is for; sets the tab label."""
+    code: NonEmpty
+    """The exact text to paste, identical in both languages."""
+    lang: str = "bash"
+    """Code-fence language used for highlighting (bash, json, toml, yaml, python...)."""
+    note: Text | None = None
+    """Optional sentence shown under the code."""
+
+
+class Message(Strict):
+    """An error text exactly as users see it."""
+
+    text: NonEmpty
+    """Verbatim provider text; never translated. `<id>`-style placeholders mark parts that vary."""
+    where: Text | None = None
+    """Where this wording appears (which client, CLI or version)."""
+
+
+class Cause(Strict):
+    """One reason the error happens."""
+
+    text: Text
+    """What is wrong, in the reader's terms."""
+    checks: list[CheckRef] = []
+    """Checks that detect this cause."""
+
+
+class Fix(Strict):
+    """One way out, with the exact commands per tool."""
+
+    text: Text
+    """What to do."""
+    snippets: list[Snippet] = []
+    """Commands or config per tool, rendered as content tabs."""
+
+
+class Match(Strict):
+    """How `explain` recognises a pasted error as this entry."""
+
+    patterns: list[NonEmpty] = []
+    """Python regular expressions (case-insensitive) applied to the normalised pasted text."""
+    hints: list[NonEmpty] = []
+    """Words that point at this provider or tool when present (hostnames, SDK names, env vars)."""
+    exclude: list[NonEmpty] = []
+    """Regular expressions that rule this entry out when they match."""
+
+    @field_validator("patterns", "exclude")
+    @classmethod
+    def _compiles(cls, value: list[str]) -> list[str]:
+        for pattern in value:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"pattern {pattern!r} does not compile: {exc}") from None
+        return value
+
+
+class Entry(Strict):
+    """One error as users meet it: messages, causes, fixes, checks, sources."""
+
+    id: KebabId
+    """Kebab-case ID, unique within the provider and never reused; also the URL slug and anchor."""
+    title: Text
+    """Short heading naming the failure."""
+    symptom: Symptom
+    """The family the error belongs to, for the index."""
+    status: list[int] = []
+    """HTTP status codes this error arrives with (empty when it is not an HTTP error)."""
+    error_type: list[str] = []
+    """Provider error types or codes (`authentication_error`, `AccessDeniedException`...)."""
+    messages: list[Message] = Field(min_length=1)
+    """The verbatim message(s), most common first."""
+    summary: Text
+    """What the error means, in two or three sentences."""
+    causes: list[Cause] = Field(min_length=1)
+    """Why it happens, most likely first."""
+    fixes: list[Fix] = Field(min_length=1)
+    """How to fix it, in the order to try."""
+    checks: list[CheckRef] = []
+    """IDs of the checks that detect a cause of this error."""
+    covers: list[CatalogueCode] = Field(min_length=1)
+    """Catalogue codes of `research/provider-errors.md` this entry answers."""
+    sources: list[Source] = Field(min_length=1)
+    """Where the facts come from."""
+    match: Match = Match()
+    """How `explain` recognises this error."""
+    tags: list[NonEmpty] = []
+    """Extra search tags (Japanese compounds, tool names)."""
+    related: list[CheckRef] = []
+    """Other entries worth reading (`provider/entry-id` or a local ID)."""
+    unconfirmed: Text | None = None
+    """What in this entry could not be confirmed from a primary source."""
+
+    @field_validator("status")
+    @classmethod
+    def _http_status(cls, value: list[int]) -> list[int]:
+        for code in value:
+            if not 100 <= code <= 599:
+                raise ValueError(f"{code} is not an HTTP status code")
+        return value
+
+
+class Outcome(Strict):
+    """What a check reports for one of its probe's outcomes."""
+
+    message: Text
+    """The finding's message; `{name}` placeholders take the probe's values (already masked)."""
+    fix: Text | None = None
+    """What to do about it; required for outcomes that warn or fail."""
+    covers: list[CatalogueCode] = []
+    """Catalogue codes this outcome detects (defaults to the check's own)."""
+    entry: CheckRef | None = None
+    """The entry page to link (defaults to the first entry that lists this check)."""
+
+
+class CheckSpec(Strict):
+    """A check of the reader's machine: which probe runs, with what, and what it says."""
+
+    id: KebabId
+    """Kebab-case ID, unique within the provider; `provider/id` on the command line."""
+    title: Text
+    """What the check looks at."""
+    kind: KebabId
+    """The probe that runs it (see `python -m generator list --kinds`)."""
+    params: dict[str, Any] = {}
+    """Probe parameters; each kind documents its own."""
+    covers: list[CatalogueCode] = []
+    """Catalogue codes this check detects."""
+    outcomes: dict[str, Outcome]
+    """Text for every outcome the probe can report."""
+
+
+class Step(Strict):
+    """One step of a setup recipe."""
+
+    title: Text
+    """What the step achieves."""
+    body: Text
+    """How, in a few sentences."""
+    snippets: list[Snippet] = []
+    """Commands or config per tool."""
+
+
+class Setup(Strict):
+    """A working setup from scratch."""
+
+    intro: Text
+    """Who this recipe is for and what it ends with."""
+    steps: list[Step] = Field(min_length=1)
+    """The steps, in order."""
+
+
+class Page(Strict):
+    """A free-standing reference page of a provider (precedence rules, model tables...)."""
+
+    id: KebabId
+    """Kebab-case ID, the URL slug; must not clash with an entry."""
+    title: Text
+    """Page heading."""
+    body: Text
+    """Page body in Markdown."""
+    sources: list[Source] = []
+    """Where the facts come from."""
+
+
+class Guide(Strict):
+    """One provider or tool: its setup recipe, errors and checks."""
+
+    provider: KebabId
+    """Provider ID; equals the file name and the URL folder."""
+    name: Text
+    """Display name (`Amazon Bedrock`, `Claude Code`)."""
+    summary: Text
+    """One paragraph: what this provider or tool is and how people reach Claude through it."""
+    order: int = 100
+    """Position in navigation and lists (lower first)."""
+    setup: Setup
+    """The setup recipe."""
+    entries: list[Entry] = Field(min_length=1)
+    """Error entries."""
+    checks: list[CheckSpec] = []
+    """Checks of the reader's machine."""
+    pages: list[Page] = []
+    """Extra reference pages."""
+
+
+class ModelRow(Strict):
+    """One Claude model and its ID in every dialect that can reach it."""
+
+    name: NonEmpty
+    """Display name (`Claude Sonnet 4.5`)."""
+    anthropic: NonEmpty
+    """ID on the Anthropic API (`claude-sonnet-4-5-20250929`)."""
+    aliases: list[NonEmpty] = []
+    """Other IDs the Anthropic API accepts for it (undated aliases)."""
+    bedrock: str | None = None
+    """Bedrock foundation-model ID (`anthropic.claude-sonnet-4-5-20250929-v1:0`)."""
+    bedrock_prefixes: list[NonEmpty] = []
+    """Cross-region inference-profile prefixes offered (`us`, `eu`, `apac`, `global`...)."""
+    vertex: str | None = None
+    """Vertex AI model ID (`claude-sonnet-4-5@20250929`)."""
+    openrouter: str | None = None
+    """OpenRouter model ID (`anthropic/claude-sonnet-4.5`)."""
+    legacy: bool = False
+    """Retired or being retired; kept so old IDs are recognised."""
+
+
+class ModelTable(Strict):
+    """`guides/models.yaml`: the model-ID table shared by pages and checks."""
+
+    models: list[ModelRow] = Field(min_length=1)
+    """Every model, newest first."""
+    sources: list[Source] = []
+    """Where the IDs come from."""
