@@ -1,0 +1,209 @@
+"""Render the catalogue into Markdown pages for MkDocs (suffix structure: `page.ja.md`, `page.en.md`)."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+
+from generator import codes
+from generator.catalogue import Catalogue, resolve
+from generator.checks.kinds import KINDS
+from generator.model import Entry, Guide, Text
+from generator.urls import LANGS
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+# Hand-written files under docs/ that rendering must never delete.
+KEEP = ("assets",)
+GENERATED_HEADER = "<!-- Generated from {source} by 'python -m generator render'. Edit the YAML, not this file. -->"
+
+
+@dataclass
+class RenderResult:
+    """What a render did (or, with write=False, would do)."""
+
+    total: int = 0
+    """Pages rendered."""
+    changed: list[Path] = field(default_factory=list)
+    """Pages whose content differs from the file on disk."""
+    removed: list[Path] = field(default_factory=list)
+    """Stale generated pages (deleted when writing)."""
+
+
+@cache
+def ui() -> dict[str, dict[str, str]]:
+    """Fixed UI labels per language (`templates/ui.yaml`)."""
+    data: dict[str, dict[str, str]] = yaml.safe_load((TEMPLATES / "ui.yaml").read_text(encoding="utf-8"))
+    return data
+
+
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.S)
+
+
+def md_text(value: str) -> str:
+    """Markdown from the guides with raw HTML neutralised outside code spans.
+
+    Guides may use Markdown, never HTML: a `<script>` in YAML must stay text on the page.
+    """
+    out, last = [], 0
+    for m in _CODE_SPAN.finditer(value):
+        out.append(_escape_html(value[last : m.start()]))
+        out.append(m.group(0))
+        last = m.end()
+    out.append(_escape_html(value[last:]))
+    return "".join(out)
+
+
+def _escape_html(s: str) -> str:
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("{%", "{&#37;")
+
+
+def fence(code: str, lang: str = "text") -> str:
+    """A code fence long enough that the code cannot close it."""
+    ticks = "```"
+    while ticks in code:
+        ticks += "`"
+    return f"{ticks}{lang}\n{code.rstrip()}\n{ticks}"
+
+
+def table_cell(value: str) -> str:
+    return md_text(value).replace("|", "\\|").replace("\n", " ")
+
+
+def yaml_str(value: str) -> str:
+    """A YAML scalar for front matter."""
+    return str(yaml.safe_dump(value, allow_unicode=True, default_style='"', width=10_000)).strip()
+
+
+def _env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,  # Markdown, not HTML; md_text does the escaping that matters
+    )
+    env.filters.update(md=md_text, fence=fence, cell=table_cell, yaml_str=yaml_str, full_ref=lambda r, p: resolve(p, r))
+    return env
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page to write: its path under docs/ (without language suffix) and its template."""
+
+    path: str
+    """`anthropic/invalid-x-api-key` (no suffix)."""
+    template: str
+    """Template file name."""
+    context: dict[str, Any]
+    """Template variables besides `lang` and `L`."""
+    source: str
+    """Guide file the page comes from, for the header comment."""
+
+
+def pages(cat: Catalogue) -> list[Page]:
+    """Every page of the site, language-independent."""
+    base = {"cat": cat, "codes": codes, "kinds": KINDS}
+    out = [
+        Page("index", "landing.md.j2", base, "guides/*.yaml"),
+        Page("errors", "errors.md.j2", {**base, "groups": _groups(cat)}, "guides/*.yaml"),
+        Page("checks", "checks.md.j2", base, "guides/*.yaml"),
+        Page("tags", "tags.md.j2", base, "guides/*.yaml"),
+    ]
+    if cat.models:
+        out.append(Page("models", "models.md.j2", {**base, "models": cat.models}, "guides/models.yaml"))
+    for gf in cat.files:
+        g = gf.guide
+        ctx = {**base, "g": g, "checks_of": _checks_of(cat, g)}
+        src = f"guides/{g.provider}.yaml"
+        out.append(Page(f"{g.provider}/index", "provider.md.j2", ctx, src))
+        for e in g.entries:
+            out.append(Page(f"{g.provider}/{e.id}", "entry.md.j2", {**ctx, "e": e}, src))
+        for p in g.pages:
+            out.append(Page(f"{g.provider}/{p.id}", "page.md.j2", {**ctx, "p": p}, src))
+    return out
+
+
+def _checks_of(cat: Catalogue, g: Guide) -> dict[str, tuple[str, Text]]:
+    """Full check ID → (provider, title), for links from entries."""
+    return {f"{gf.guide.provider}/{c.id}": (gf.guide.provider, c.title) for gf, _, c in cat.checks()}
+
+
+def _groups(cat: Catalogue) -> dict[str, dict[str, list[tuple[Guide, Entry]]]]:
+    by_status: dict[str, list[tuple[Guide, Entry]]] = defaultdict(list)
+    by_symptom: dict[str, list[tuple[Guide, Entry]]] = defaultdict(list)
+    for g, e in cat.entries():
+        for s in e.status or ["—"]:
+            by_status[str(s)].append((g, e))
+        by_symptom[e.symptom].append((g, e))
+    return {
+        "status": dict(sorted(by_status.items(), key=lambda kv: (kv[0] == "—", kv[0]))),
+        "symptom": dict(sorted(by_symptom.items())),
+    }
+
+
+def render_page(env: jinja2.Environment, page: Page, lang: str) -> str:
+    template = env.get_template(page.template)
+    depth = page.path.count("/")
+    text = template.render(
+        **page.context,
+        lang=lang,
+        L=ui()[lang],
+        root="../" * depth,  # Markdown links are relative to the source file's folder
+        resolve=resolve,
+        t=lambda text: text.get(lang),
+    )
+    header = GENERATED_HEADER.format(source=page.source)
+    # Front matter must stay first; the header comment goes right after it.
+    if text.startswith("---\n"):
+        end = text.index("\n---\n", 4) + 5
+        return text[:end] + header + "\n" + text[end:]
+    return header + "\n" + text
+
+
+def render_site(cat: Catalogue, docs: Path, *, write: bool = True) -> RenderResult:
+    """Render every page in both languages; write only what changed and prune stale pages."""
+    env = _env()
+    result = RenderResult()
+    wanted: set[Path] = set()
+    for page in pages(cat):
+        for lang in LANGS:
+            target = docs / f"{page.path}.{lang}.md"
+            wanted.add(target)
+            text = render_page(env, page, lang)
+            result.total += 1
+            # Unchanged files keep their mtime, or `mkdocs serve` would rebuild forever.
+            if not target.exists() or target.read_text(encoding="utf-8") != text:
+                result.changed.append(target)
+                if write:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_text(text, encoding="utf-8")
+    if docs.is_dir():
+        for path in sorted(docs.rglob("*.md")):
+            if path.relative_to(docs).parts[0] in KEEP or path in wanted:
+                continue
+            result.removed.append(path)
+            if write:
+                path.unlink()
+    return result
+
+
+def nav(cat: Catalogue) -> list[Any]:
+    """The site navigation: fixed pages, then one section per provider (titles in Japanese)."""
+    items: list[Any] = ["index.md", "errors.md", "checks.md"]
+    if cat.models:
+        items.append("models.md")
+    for g in cat.guides:
+        section = [f"{g.provider}/index.md"]
+        section += [f"{g.provider}/{p.id}.md" for p in g.pages]
+        section += [f"{g.provider}/{e.id}.md" for e in g.entries]
+        items.append({g.name.ja: section})
+    items.append("tags.md")
+    return items
