@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ import yaml
 from generator import codes
 from generator.catalogue import Catalogue, resolve
 from generator.checks.kinds import KINDS
+from generator.labels import ui
 from generator.model import Entry, Guide, Text
 from generator.urls import LANGS
 
@@ -34,13 +34,6 @@ class RenderResult:
     """Pages whose content differs from the file on disk."""
     removed: list[Path] = field(default_factory=list)
     """Stale generated pages (deleted when writing)."""
-
-
-@cache
-def ui() -> dict[str, dict[str, str]]:
-    """Fixed UI labels per language (`templates/ui.yaml`)."""
-    data: dict[str, dict[str, str]] = yaml.safe_load((TEMPLATES / "ui.yaml").read_text(encoding="utf-8"))
-    return data
 
 
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.S)

@@ -1,0 +1,1 @@
+"""Checks of the reader's machine: kinds (declarations), sources, probes, runner, output."""

@@ -1,0 +1,146 @@
+"""`python -m generator check`: choose checks, run them, print findings, return the exit code."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import os
+import sys
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from generator.catalogue import Catalogue, load_catalogue, params_of
+from generator.checks import output
+from generator.checks.environment import Environment
+from generator.checks.runner import Finding, Planned, plan, run
+from generator.labels import pick_lang, ui
+from generator.secrets import Scrubber
+
+if TYPE_CHECKING:
+    import httpx
+
+USAGE = 2
+
+
+def make_client(timeout: float) -> httpx.Client:
+    import httpx
+
+    # trust_env keeps HTTPS_PROXY / SSL_CERT_FILE working as they do for the reader's own tools.
+    return httpx.Client(timeout=timeout, follow_redirects=False, headers={"user-agent": "llm-access-doctor"})
+
+
+def settings_named(items: list[Planned]) -> tuple[list[str], set[str]]:
+    """Setting names the chosen checks read, and those they treat as secret."""
+    names: list[str] = []
+    secret: set[str] = set()
+    for item in items:
+        params = params_of(item.spec)
+        for attr in ("var", "base_var", "key_var", "bearer_var", "model_var"):
+            name = getattr(params, attr, None)
+            if name and name not in names:
+                names.append(name)
+        for name in getattr(params, "vars", []):
+            if name not in names:
+                names.append(name)
+        if getattr(params, "secret", False):
+            secret.add(params.var)
+        for attr in ("key_var", "bearer_var"):
+            if getattr(params, attr, None):
+                secret.add(getattr(params, attr))
+        for src in getattr(params, "sources", []):
+            _, _, alias = src.partition(":")
+            if alias and alias not in names:
+                names.append(alias)
+                if getattr(params, "secret", False):
+                    secret.add(alias)
+    return names, secret
+
+
+def check_command(args: argparse.Namespace, *, environ: dict[str, str] | None = None, home: Path | None = None, cwd: Path | None = None, client: Any = None) -> int:
+    environ = dict(os.environ) if environ is None else environ
+    lang = pick_lang(args.lang, environ)
+    L = ui()[lang]
+    cat: Catalogue = load_catalogue(args.guides)
+    if cat.problems:
+        for p in cat.problems:
+            print(p, file=sys.stderr)
+        return USAGE
+    items, unknown = plan(cat, args.targets, offline=args.offline, live=args.live)
+    if unknown:
+        known = [p for g in cat.guides for p in [g.provider, *(f"{g.provider}/{c.id}" for c in g.checks)]]
+        for target in unknown:
+            print(L["cli_unknown_target"].format(target=target), file=sys.stderr)
+            close = difflib.get_close_matches(target, known, n=3)
+            if close:
+                print(L["cli_did_you_mean"].format(suggestion=", ".join(close)), file=sys.stderr)
+        print("Try 'python -m generator check --help' for help.", file=sys.stderr)
+        return USAGE
+    if args.live:
+        print(L["cli_live_warning"], file=sys.stderr)
+    if client is None and not args.offline:
+        client = make_client(args.timeout)
+    env = Environment(
+        vars=environ,
+        home=home or Path.home(),
+        cwd=cwd or Path.cwd(),
+        client=None if args.offline else client,
+        timeout=args.timeout,
+        models=cat.models,
+    )
+    scrub = Scrubber(env.settings.secrets())
+    names, secret = settings_named(items)
+    rows = env.settings.table(names, secret)
+    if args.sources:
+        print(scrub("\n".join(output.sources_lines(rows, L))))
+        return 0
+    labels = {
+        "crashed": L["cli_crashed"],
+        "crashed_en": ui()["en"]["cli_crashed"],
+        "needs_live": L["cli_needs_live"],
+        "needs_live_en": ui()["en"]["cli_needs_live"],
+        "deadline_en": ui()["en"]["cli_deadline"],
+    }
+    progress = sys.stderr.isatty() and not (args.json or args.ndjson or args.report)
+    running: set[str] = set()
+    lock = threading.Lock()
+
+    def on_start(item: Planned) -> None:
+        if progress:
+            with lock:
+                running.add(item.full_id)
+                output.stderr_progress(f"{L['cli_running']}: {', '.join(sorted(running))[:100]}")
+
+    findings: list[Finding] = []
+    order = {it.full_id: i for i, it in enumerate(items)}
+    try:
+        for f in run(cat, items, env, lang, live=args.live, deadline=args.deadline, labels=labels, on_start=on_start):
+            findings.append(f)
+            if progress:
+                with lock:
+                    running.discard(f.id)
+            if args.ndjson:
+                output.write(sys.stdout, scrub(output.ndjson_line(f.as_json())) + "\n")
+    finally:
+        if client is not None:
+            client.close()
+    if progress:
+        output.stderr_progress("")
+    findings.sort(key=lambda f: order.get(f.id, 0))
+    names_by_provider = {g.provider: g.name.get(lang) for g in cat.guides}
+    if args.ndjson:
+        output.write(sys.stdout, scrub(output.ndjson_line({"schema_version": 1, "summary": output.summary(findings)})) + "\n")
+    elif args.json:
+        import json
+
+        print(scrub(json.dumps(output.json_document(findings, lang), ensure_ascii=False, indent=2)))
+    elif args.report:
+        mode = L["cli_offline"] if args.offline else L["cli_live"] if args.live else L["cli_default_mode"]
+        print(scrub(output.report(findings, rows, names_by_provider, L, mode)))
+    else:
+        lines = output.text_lines(findings, names_by_provider, L, symbols=output.unicode_ok(sys.stdout), verbose=args.verbose)
+        text = scrub("\n".join(lines))
+        if not output.unicode_ok(sys.stdout):
+            text = text.encode("ascii", "replace").decode("ascii") if lang == "en" else text
+        print(text)
+    return output.exit_code(findings, args.strict)

@@ -1,0 +1,151 @@
+"""The free HTTP probe, and the one place where HTTP replies and httpx errors become outcomes."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+
+from generator.checks.environment import Environment, Result
+from generator.checks.kinds import HttpParams
+
+# Bodies past this are not read: a models list is a few hundred KB at most.
+MAX_BODY = 5 * 1024 * 1024
+STATUS_OUTCOMES = {401: "unauthorized", 402: "payment-required", 403: "forbidden", 404: "not-found", 429: "rate-limited", 529: "overloaded"}
+
+
+def safe_url(url: str) -> str:
+    """The URL without user:password@ and without a query (either may carry a secret)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    netloc = host + (f":{parts.port}" if parts.port else "")
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+def _dig(data: Any, dotted: str) -> Any:
+    for part in dotted.split("."):
+        if not isinstance(data, dict) or part not in data:
+            return None
+        data = data[part]
+    return data
+
+
+def _detail(data: Any) -> str:
+    """The provider's own error message from common envelopes, shortened."""
+    for path in ("error.message", "message", "detail", "error"):
+        found = _dig(data, path)
+        if isinstance(found, str):
+            return found[:200]
+    return ""
+
+
+def http_json(p: HttpParams, env: Environment) -> Result:
+    settings = env.settings
+    base = settings.resolve(p.base_var, p.sources).value if p.base_var else None
+    base_url = (base or p.base_default).strip().rstrip("/")
+    url = base_url + p.path
+    values: dict[str, str] = {"url": safe_url(url), "host": urlsplit(url).hostname or "", "status": "-", "detail": "-"}
+    values.update(model="-", count="-", retry_after="-", location="-", error="-")
+    headers = {"accept": "application/json", **p.headers}
+    key = settings.resolve(p.key_var, p.sources).value if p.key_var else None
+    bearer = settings.resolve(p.bearer_var, p.sources).value if p.bearer_var else None
+    if p.auth != "none":
+        if not key and not bearer:
+            return Result("no-key", values)
+        # Exactly what the client sends: the key in its header, a bearer token as Authorization.
+        if key:
+            headers["x-api-key" if p.auth == "x-api-key" else "authorization"] = (
+                key if p.auth == "x-api-key" else f"Bearer {key}"
+            )
+        if bearer:
+            headers["authorization"] = f"Bearer {bearer}"
+    model = settings.resolve(p.model_var, p.sources).value if p.model_var else None
+    if model:
+        values["model"] = model
+    if env.client is None:
+        return Result("offline", values)
+    ev: dict[str, Any] = {"url": values["url"], "method": "GET"}
+    try:
+        status, ctype, body, resp_headers = _fetch(env.client, url, headers, env.timeout)
+    except _BodyTooLarge:
+        values["detail"] = f"body larger than {MAX_BODY // (1024 * 1024)} MB"
+        return Result("bad-json", values, ev)
+    except httpx.TimeoutException:
+        values["error"] = f"no complete answer within {env.timeout:g} s"
+        return Result("timeout", values, ev)
+    except httpx.HTTPError as exc:
+        text = str(exc) or type(exc).__name__
+        values["error"] = text[:200]
+        tls = "CERTIFICATE" in text.upper() or "SSL" in text.upper() or "TLS" in text.upper()
+        return Result("tls" if tls else "unreachable", values, ev)
+    values["status"] = str(status)
+    ev["status"] = status
+    if 300 <= status < 400:
+        # Never follow: the redirect target may be another host, and the credential must not go there.
+        values["location"] = safe_url(resp_headers.get("location", "")) or "-"
+        return Result("redirect", values, ev)
+    text = body.decode("utf-8", "replace")
+    if "html" in ctype or text.lstrip()[:15].lower().startswith(("<!doctype", "<html")):
+        values["detail"] = _html_title(text)
+        return Result("html", values, ev)
+    data: Any = None
+    if text.strip():
+        try:
+            data = json.loads(text)
+        except ValueError:
+            if status < 300:
+                values["detail"] = text.strip()[:80]
+                return Result("bad-json", values, ev) if p.list_field else Result("ok", values, ev)
+    if data is not None:
+        values["detail"] = _detail(data) or "-"
+    if status >= 400:
+        retry = resp_headers.get("retry-after")
+        if retry:
+            values["retry_after"] = retry[:20]
+        outcome = STATUS_OUTCOMES.get(status) or ("server-error" if status >= 500 else "unexpected-status")
+        return Result(outcome, values, ev)
+    if not p.list_field:
+        return Result("ok", values, ev)
+    items = _dig(data, p.list_field)
+    if not isinstance(items, list):
+        values["detail"] = f"no list at '{p.list_field}'"
+        return Result("wrong-shape", values, ev)
+    ids = [item.get(p.id_field) for item in items if isinstance(item, dict)]
+    values["count"] = str(len(ids))
+    ev["count"] = len(ids)
+    if model and model not in ids:
+        return Result("model-missing", values, ev)
+    return Result("ok", values, ev)
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+def _fetch(client: httpx.Client, url: str, headers: dict[str, str], timeout: float) -> tuple[int, str, bytes, httpx.Headers]:
+    # httpx's read timeout is per chunk, so a server that drips one byte a second never trips
+    # it; the whole exchange is bounded here instead.
+    deadline = time.monotonic() + timeout
+    with client.stream("GET", url, headers=headers, follow_redirects=False, timeout=timeout) as resp:
+        chunks, size = [], 0
+        # Decoded bytes are counted, so a compressed bomb is cut off as well.
+        for chunk in resp.iter_bytes():
+            size += len(chunk)
+            if size > MAX_BODY:
+                raise _BodyTooLarge
+            chunks.append(chunk)
+            if time.monotonic() > deadline:
+                raise httpx.ReadTimeout("deadline")
+        return resp.status_code, resp.headers.get("content-type", ""), b"".join(chunks), resp.headers
+
+
+def _html_title(text: str) -> str:
+    lower = text.lower()
+    start = lower.find("<title>")
+    if start == -1:
+        return "HTML page"
+    end = lower.find("</title>", start)
+    return " ".join(text[start + 7 : end if end != -1 else start + 80].split())[:80] or "HTML page"

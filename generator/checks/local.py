@@ -1,0 +1,226 @@
+"""Probes that read settings and files only; they never touch the network."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from urllib.parse import urlsplit
+
+from generator.checks.environment import Environment, Result
+from generator.checks.kinds import (
+    ConflictParams,
+    DeprecatedParams,
+    FilesParams,
+    KeyShapeParams,
+    ModelParams,
+    SettingParams,
+    UrlParams,
+    ValueParams,
+)
+from generator.checks.sources import Resolution
+from generator.secrets import mask
+
+_PLACEHOLDER = re.compile(r"^(<.*>|\$\{?\w+\}?|x{4,}|\.\.\.|.*(your|my)[-_ ]?(api[-_ ]?)?key.*|.*\.\.\.|changeme|todo)$", re.I)
+
+
+def shown(value: str, secret: bool) -> str:
+    return mask(value) if secret else value
+
+
+def base_values(r: Resolution, secret: bool) -> dict[str, str]:
+    return {
+        "var": r.var,
+        "value": shown(r.value, secret) if r.value is not None else "",
+        "source": r.source or "",
+        "shadowed": ", ".join(r.shadowed) or "-",
+        "found_in": ", ".join(r.elsewhere) or "-",
+    }
+
+
+def evidence(r: Resolution) -> dict[str, object]:
+    return {"var": r.var, "source": r.source, "shadowed": r.shadowed, "elsewhere": r.elsewhere}
+
+
+def setting_present(p: SettingParams, env: Environment) -> Result:
+    r = env.settings.resolve(p.var, p.sources)
+    values = {**base_values(r, p.secret), "sources": ", ".join(p.sources)}
+    if r.value is not None and r.value.strip():
+        return Result("present", values, evidence(r))
+    if r.elsewhere:
+        return Result("elsewhere", values, evidence(r))
+    return Result("missing", values, evidence(r))
+
+
+def _invisible(value: str) -> int | None:
+    for i, ch in enumerate(value):
+        if unicodedata.category(ch) in ("Cf", "Zs", "Cc") and ch not in " \t\r\n" or ch == "\u00a0":
+            return i + 1
+    return None
+
+
+def key_shape(p: KeyShapeParams, env: Environment) -> Result:
+    r = env.settings.resolve(p.var, p.sources)
+    values = {**base_values(r, True), "expected": " / ".join(p.prefixes) or "-"}
+    if r.value is None or r.value == "":
+        return Result("unset", values, evidence(r))
+    v = r.value
+    ev = evidence(r)
+    if v[:1] in "\"'" or v[-1:] in "\"'":
+        return Result("quoted", values, ev)
+    for i, ch in enumerate(v):
+        if ch in " \t\r\n":
+            values["position"] = str(i + 1)
+            ev["position"] = i + 1
+            return Result("whitespace", values, ev)
+    pos = _invisible(v)
+    if pos is not None:
+        values["position"] = str(pos)
+        ev["position"] = pos
+        return Result("invisible", values, ev)
+    if _PLACEHOLDER.match(v):
+        return Result("placeholder", values, ev)
+    for prefix, outcome in p.wrong_prefixes.items():
+        if v.startswith(prefix):
+            values["prefix"] = prefix
+            return Result(outcome, values, ev)
+    if p.prefixes and not any(v.startswith(x) for x in p.prefixes):
+        return Result("unexpected-prefix", values, ev)
+    return Result("ok", values, ev)
+
+
+def settings_conflict(p: ConflictParams, env: Environment) -> Result:
+    found = [env.settings.resolve(v, p.sources) for v in p.vars]
+    present = [r for r in found if r.value]
+    values = {"vars": ", ".join(p.vars), "set": ", ".join(r.var for r in present) or "-", "winner": present[0].var if present else "-"}
+    ev = {"set": {r.var: r.source for r in present}}
+    return Result("conflict" if len(present) > 1 else "ok", values, ev)
+
+
+def url_shape(p: UrlParams, env: Environment) -> Result:
+    r = env.settings.resolve(p.var, p.sources)
+    values = {**base_values(r, p.secret), "default": p.default or "-", "expected": p.required_path or "-"}
+    ev = evidence(r)
+    if r.value is None or not r.value.strip():
+        return Result("default", values, ev)
+    url = r.value.strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return Result("not-url", values, ev)
+    host = (parts.hostname or "").lower()
+    values["host"] = host
+    if host in ("0.0.0.0", "::", "[::]"):
+        return Result("unspecified-host", values, ev)
+    for wrong, outcome in p.wrong_hosts.items():
+        if host == wrong or host.endswith("." + wrong):
+            return Result(outcome, values, ev)
+    path = parts.path
+    for suffix in p.bad_suffixes:
+        if path.endswith(suffix) or (path + "/").endswith(suffix):
+            values["suffix"] = suffix
+            return Result("bad-suffix", values, ev)
+    if p.required_path and path.rstrip("/") != p.required_path.rstrip("/"):
+        return Result("missing-path", values, ev)
+    local = host in ("localhost", "127.0.0.1", "::1") or host.endswith(".local") or host.startswith("host.docker")
+    if parts.scheme == "http" and not local:
+        return Result("plain-http", values, ev)
+    return Result("ok", values, ev)
+
+
+# Shape of an ID in each dialect; the model table decides whether the model itself exists.
+DIALECTS: dict[str, re.Pattern[str]] = {
+    "anthropic": re.compile(r"^claude-[a-z0-9][a-z0-9.-]*$|^(sonnet|opus|haiku|default|opusplan)(\[1m\])?$"),
+    "bedrock": re.compile(
+        r"^((us|eu|apac|global|jp|au|us-gov|ca)\.)?anthropic\.claude-[a-z0-9.-]+(:\d+)?$|^arn:aws[a-z-]*:bedrock:[a-z0-9-]+:\d*:(inference-profile|application-inference-profile|foundation-model)/\S+$"
+    ),
+    "vertex": re.compile(r"^claude-[a-z0-9.-]+(@\d{8})?$"),
+    "openrouter": re.compile(r"^[a-z0-9-]+/[a-z0-9._-]+(:[a-z]+)?$"),
+    "litellm": re.compile(r"^[a-z_]+/\S+$"),
+}
+
+
+def _dialect_of(value: str) -> str | None:
+    for name in ("bedrock", "openrouter", "anthropic", "vertex"):
+        if DIALECTS[name].match(value):
+            return name
+    return None
+
+
+def _known_ids(env: Environment, dialect: str) -> list[str]:
+    table = env.models
+    if table is None:
+        return []
+    ids: list[str] = []
+    for row in table.models:
+        if dialect == "anthropic":
+            ids += [row.anthropic, *row.aliases]
+        elif dialect == "bedrock" and row.bedrock:
+            ids += [row.bedrock, *(f"{p}.{row.bedrock}" for p in row.bedrock_prefixes)]
+        elif dialect == "vertex" and row.vertex:
+            ids.append(row.vertex)
+        elif dialect == "openrouter" and row.openrouter:
+            ids.append(row.openrouter)
+        elif dialect == "litellm":
+            ids.append(f"anthropic/{row.anthropic}")
+            ids += [f"bedrock/{row.bedrock}"] if row.bedrock else []
+            ids += [f"vertex_ai/{row.vertex}"] if row.vertex else []
+            ids += [f"openrouter/{row.openrouter}"] if row.openrouter else []
+    return ids
+
+
+def model_id(p: ModelParams, env: Environment) -> Result:
+    r = env.settings.resolve(p.var, p.sources)
+    values = {**base_values(r, False), "dialect": p.dialect, "default": p.default or "-", "suggestion": "-", "found_dialect": "-"}
+    ev = evidence(r)
+    if r.value is None or not r.value.strip():
+        return Result("unset", values, ev)
+    value = r.value.strip()
+    known = _known_ids(env, p.dialect)
+    close = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
+    if close:
+        values["suggestion"] = close[0]
+    if p.dialect == "anthropic" and value.startswith("arn:"):
+        values["found_dialect"] = "bedrock"
+        return Result("other-dialect", values, ev)
+    if not DIALECTS[p.dialect].match(value):
+        values["found_dialect"] = _dialect_of(value) or "-"
+        if p.dialect == "litellm" and "/" not in value:
+            values["suggestion"] = close[0] if close else f"anthropic/{value}"
+        return Result("other-dialect", values, ev)
+    if p.dialect == "anthropic" and "." in value.split("claude-", 1)[-1] and not known.count(value):
+        # Dotted versions (claude-sonnet-4.5) are OpenRouter's spelling.
+        values["found_dialect"] = "openrouter"
+        return Result("other-dialect", values, ev)
+    if known and value not in known and not value.startswith("arn:"):
+        return Result("unknown", values, ev)
+    return Result("ok", values, ev)
+
+
+def deprecated_setting(p: DeprecatedParams, env: Environment) -> Result:
+    r = env.settings.resolve(p.var, p.sources)
+    values = {**base_values(r, p.secret), "replacement": p.replacement}
+    return Result("deprecated" if r.value else "not-set", values, evidence(r))
+
+
+def setting_value(p: ValueParams, env: Environment) -> Result:
+    r = env.settings.resolve(p.var, p.sources)
+    values = {**base_values(r, p.secret), "pattern": p.pattern}
+    if r.value is None or r.value == "":
+        return Result("missing" if p.required else "unset", values, evidence(r))
+    return Result("ok" if re.fullmatch(p.pattern, r.value) else "invalid", values, evidence(r))
+
+
+def config_files(p: FilesParams, env: Environment) -> Result:
+    present = [env.settings.sources[f] for f in p.files if f in env.settings.sources]
+    existing = [s for s in present if s.exists]
+    broken = [s.problem for s in existing if s.problem]
+    values = {"count": str(len(existing)), "path": "-", "line": "-", "error": "-"}
+    if broken:
+        first = broken[0]
+        assert first is not None
+        values.update(path=first.path, line=str(first.line), error=first.error)
+        ev = {"problems": [f"{b.path}:{b.line}: {b.error}" for b in broken if b]}
+        return Result("malformed", values, ev)
+    if not existing:
+        return Result("absent", values, {})
+    return Result("ok", values, {"files": [s.label for s in existing]})

@@ -1,0 +1,242 @@
+"""Run checks concurrently, each bounded, and turn probe results into findings with guide text."""
+
+from __future__ import annotations
+
+import time
+import traceback
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator.catalogue import Catalogue, GuideFile, params_of, resolve
+from generator.checks.environment import Environment, Result
+from generator.checks.kinds import KINDS, Status
+from generator.model import CheckSpec
+from generator.urls import entry_url, provider_url
+
+Probe = Callable[[Any, Environment], Result]
+
+
+def probe_for(kind: str) -> Probe:
+    """The probe function of a kind; the HTTP module is imported only when a network check runs."""
+    if kind == "http-json":
+        from generator.checks.http import http_json
+
+        return http_json
+    from generator.checks import local
+
+    table: dict[str, Probe] = {
+        "setting-present": local.setting_present,
+        "key-shape": local.key_shape,
+        "settings-conflict": local.settings_conflict,
+        "url-shape": local.url_shape,
+        "model-id": local.model_id,
+        "deprecated-setting": local.deprecated_setting,
+        "setting-value": local.setting_value,
+        "config-files": local.config_files,
+    }
+    return table[kind]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One check's verdict, in the shape of DESIGN.md's `check --json`."""
+
+    id: str
+    """`provider/check-id`."""
+    provider: str
+    """Provider ID."""
+    status: Status
+    """pass, warn, fail, skip or error."""
+    title: str
+    """The check's title in the output language."""
+    message: str
+    """What was found, in the output language."""
+    message_en: str
+    """The same in English, for bug reports."""
+    evidence: dict[str, Any]
+    """Facts behind the verdict; secrets masked."""
+    source: str
+    """`guides/<provider>.yaml:<line>` of the check."""
+    fix: str | None
+    """What to do, when something is wrong."""
+    docs_url: str | None
+    """The entry page that explains it."""
+    covers: list[str]
+    """Catalogue codes."""
+    duration_ms: int
+    """How long the probe took."""
+    outcome: str = field(default="", compare=False)
+    """The probe's outcome name (kept for tests and --verbose)."""
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "provider": self.provider,
+            "status": self.status.value,
+            "title": self.title,
+            "message": self.message,
+            "message_en": self.message_en,
+            "evidence": self.evidence,
+            "source": self.source,
+            "fix": self.fix,
+            "docs_url": self.docs_url,
+            "covers": self.covers,
+            "duration_ms": self.duration_ms,
+        }
+
+
+class _Values(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _fmt(text: str, values: dict[str, str]) -> str:
+    try:
+        return text.format_map(_Values(values))
+    except (ValueError, IndexError, AttributeError, KeyError):
+        return text  # a malformed placeholder shows as written rather than crashing the run
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A check chosen to run."""
+
+    file: GuideFile
+    """Its guide."""
+    index: int
+    """Its position in the guide's `checks:`."""
+    spec: CheckSpec
+    """Its declaration."""
+
+    @property
+    def full_id(self) -> str:
+        return f"{self.file.guide.provider}/{self.spec.id}"
+
+
+def plan(cat: Catalogue, targets: list[str], *, offline: bool, live: bool) -> tuple[list[Planned], list[str]]:
+    """The checks selected by targets (providers or full IDs); unknown targets are returned."""
+    chosen: list[Planned] = []
+    unknown = []
+    everything = [Planned(f, i, c) for f, i, c in cat.checks()]
+    for target in targets:
+        hits = [p for p in everything if target in (p.file.guide.provider, p.full_id)]
+        if not hits:
+            unknown.append(target)
+        chosen += [h for h in hits if h not in chosen]
+    selected = chosen if targets else everything
+    # Paid checks only with --live; the others stay listed as skips with a reason.
+    return selected, unknown
+
+
+def finding(cat: Catalogue, item: Planned, result: Result, lang: str, ms: int, skip_reason: tuple[str, str] | None = None) -> Finding:
+    spec, g = item.spec, item.file.guide
+    outcome = spec.outcomes.get(result.outcome)
+    kind = KINDS[spec.kind]
+    status = kind.outcomes.get(result.outcome, Status.FAIL)
+    if outcome is None:  # unreachable for validated guides; kept honest rather than silent
+        msg_en = msg = f"{result.outcome}"
+        fix = None
+        covers = list(spec.covers)
+        entry_ref = None
+    else:
+        msg = _fmt(outcome.message.get(lang), result.values)
+        msg_en = _fmt(outcome.message.en, result.values)
+        fix = _fmt(outcome.fix.get(lang), result.values) if outcome.fix else None
+        covers = list(outcome.covers or spec.covers)
+        entry_ref = outcome.entry
+    if skip_reason:
+        status, msg, msg_en = Status.SKIP, skip_reason[0] if lang == "ja" else skip_reason[1], skip_reason[1]
+    docs = None
+    if entry_ref:
+        provider, _, entry_id = resolve(g.provider, entry_ref).partition("/")
+        docs = entry_url(provider, entry_id, lang)
+    else:
+        listing = cat.entries_listing(g.provider, spec.id)
+        docs = entry_url(listing[0][0].provider, listing[0][1].id, lang) if listing else provider_url(g.provider, lang)
+    return Finding(
+        id=item.full_id,
+        provider=g.provider,
+        status=status,
+        title=spec.title.get(lang),
+        message=msg,
+        message_en=msg_en,
+        evidence=result.evidence,
+        source=item.file.source(("checks", item.index)),
+        fix=fix if status in (Status.WARN, Status.FAIL) else None,
+        docs_url=docs,
+        covers=covers,
+        duration_ms=ms,
+        outcome=result.outcome,
+    )
+
+
+def crashed(item: Planned, lang: str, exc: BaseException, ms: int, labels: dict[str, str]) -> Finding:
+    g = item.file.guide
+    tb = traceback.format_exception_only(type(exc), exc)[-1].strip()
+    return Finding(
+        id=item.full_id,
+        provider=g.provider,
+        status=Status.ERROR,
+        title=item.spec.title.get(lang),
+        message=labels["crashed"].format(error=tb),
+        message_en=labels["crashed_en"].format(error=tb),
+        evidence={"exception": type(exc).__name__},
+        source=item.file.source(("checks", item.index)),
+        fix=None,
+        docs_url=provider_url(g.provider, lang),
+        covers=list(item.spec.covers),
+        duration_ms=ms,
+        outcome="",
+    )
+
+
+def run(
+    cat: Catalogue,
+    items: list[Planned],
+    env: Environment,
+    lang: str,
+    *,
+    live: bool,
+    deadline: float,
+    labels: dict[str, str],
+    on_start: Callable[[Planned], None] | None = None,
+) -> Iterator[Finding]:
+    """Yield findings as probes finish; the slowest probe bounds the run, the deadline bounds it all."""
+    started = time.monotonic()
+
+    def one(item: Planned) -> Finding:
+        t0 = time.monotonic()
+        if on_start:
+            on_start(item)
+        try:
+            kind = KINDS[item.spec.kind]
+            if kind.cost == "paid-call" and not live:
+                result = Result("skip")
+                return finding(cat, item, result, lang, 0, (labels["needs_live"], labels["needs_live_en"]))
+            result = probe_for(item.spec.kind)(params_of(item.spec), env)
+            return finding(cat, item, result, lang, int((time.monotonic() - t0) * 1000))
+        except Exception as exc:  # a broken probe is a status, never a traceback on screen
+            return crashed(item, lang, exc, int((time.monotonic() - t0) * 1000), labels)
+
+    if not items:
+        return
+    pool = ThreadPoolExecutor(max_workers=min(16, len(items)), thread_name_prefix="probe")
+    try:
+        pending: dict[Future[Finding], Planned] = {pool.submit(one, it): it for it in items}
+        while pending:
+            left = deadline - (time.monotonic() - started)
+            if left <= 0:
+                break
+            done, _ = wait(pending, timeout=left, return_when=FIRST_COMPLETED)
+            for fut in done:
+                pending.pop(fut)
+                yield fut.result()
+        for fut, item in pending.items():
+            fut.cancel()
+            exc = TimeoutError(labels["deadline_en"].format(seconds=f"{deadline:g}"))
+            yield crashed(item, lang, exc, int(deadline * 1000), labels)
+    finally:
+        # Threads still blocked on the network are abandoned, not awaited: the deadline holds.
+        pool.shutdown(wait=False, cancel_futures=True)
