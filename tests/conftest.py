@@ -1,0 +1,42 @@
+"""Shared fixtures: paths, a fake machine, and a parsed `check` command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator.cli import build_parser
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+GUIDES = ROOT / "guides"
+RESEARCH = ROOT.parent / "shared" / "research" / "provider-errors.md"
+
+
+@pytest.fixture
+def machine(tmp_path: Path) -> Callable[..., tuple[Path, Path]]:
+    """Make a fake home and working folder, with optional files in each."""
+
+    count = [0]
+
+    def make(home_files: dict[str, object] | None = None, cwd_files: dict[str, object] | None = None) -> tuple[Path, Path]:
+        count[0] += 1  # each call is a fresh machine
+        top = tmp_path / f"m{count[0]}"
+        home, cwd = top / "home" / "someuser", top / "work" / "project"
+        for base, files in ((home, home_files or {}), (cwd, cwd_files or {})):
+            base.mkdir(parents=True, exist_ok=True)
+            for rel, content in files.items():
+                path = base / rel
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(content if isinstance(content, str) else json.dumps(content), encoding="utf-8")
+        return home, cwd
+
+    return make
+
+
+def check_args(*argv: str) -> argparse.Namespace:
+    return build_parser().parse_args(["check", *argv])
