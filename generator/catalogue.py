@@ -166,7 +166,11 @@ def _load_guide(path: Path, shown: str, marked: Marked, problems: list[Problem])
         return None
     if guide.provider != path.stem:
         problems.append(
-            Problem(shown, marked.line_of(("provider",)), f"provider '{guide.provider}' must equal the file name '{path.stem}'")
+            Problem(
+                shown,
+                marked.line_of(("provider",)),
+                f"provider '{guide.provider}' must equal the file name '{path.stem}'",
+            )
         )
     gf = GuideFile(guide, shown, marked)
     problems += _check_guide(gf)
@@ -179,7 +183,13 @@ def _dupes(ids: list[tuple[Loc, str]], what: str, gf: GuideFile) -> list[Problem
     for loc, ident in ids:
         if ident in seen:
             first = gf.marked.line_of(seen[ident])
-            out.append(Problem(gf.path, gf.marked.line_of(loc), f"{dotted(loc)}: duplicate {what} ID '{ident}' (first at line {first})"))
+            out.append(
+                Problem(
+                    gf.path,
+                    gf.marked.line_of(loc),
+                    f"{dotted(loc)}: duplicate {what} ID '{ident}' (first at line {first})",
+                )
+            )
         else:
             seen[ident] = loc
     return out
@@ -193,7 +203,11 @@ def _check_guide(gf: GuideFile) -> list[Problem]:
     for i, p in enumerate(g.pages):
         if p.id in entry_ids:
             loc = ("pages", i, "id")
-            out.append(Problem(gf.path, gf.marked.line_of(loc), f"{dotted(loc)}: page ID '{p.id}' is also an entry ID"))
+            out.append(
+                Problem(
+                    gf.path, gf.marked.line_of(loc), f"{dotted(loc)}: page ID '{p.id}' is also an entry ID"
+                )
+            )
     for i, e in enumerate(g.entries):
         for j, code in enumerate(e.covers):
             out += _code(gf, ("entries", i, "covers", j), code)
@@ -218,7 +232,13 @@ def _check_kind(gf: GuideFile, i: int, spec: CheckSpec) -> list[Problem]:
     kind = KINDS.get(spec.kind)
     if kind is None:
         known = ", ".join(sorted(KINDS))
-        return [Problem(gf.path, gf.marked.line_of((*loc, "kind")), f"{dotted((*loc, 'kind'))}: unknown kind '{spec.kind}' (known: {known})")]
+        return [
+            Problem(
+                gf.path,
+                gf.marked.line_of((*loc, "kind")),
+                f"{dotted((*loc, 'kind'))}: unknown kind '{spec.kind}' (known: {known})",
+            )
+        ]
     try:
         params = kind.params.model_validate(spec.params)
     except ValidationError as exc:
@@ -227,19 +247,43 @@ def _check_kind(gf: GuideFile, i: int, spec: CheckSpec) -> list[Problem]:
     for j, src in enumerate(getattr(params, "sources", []) + getattr(params, "files", [])):
         if src.split(":", 1)[0] not in SOURCE_IDS:
             where = (*loc, "params", "sources" if hasattr(params, "sources") else "files", j)
-            out.append(Problem(gf.path, gf.marked.line_of(where), f"{dotted(where)}: unknown source '{src}' (known: {', '.join(SOURCE_IDS)})"))
+            out.append(
+                Problem(
+                    gf.path,
+                    gf.marked.line_of(where),
+                    f"{dotted(where)}: unknown source '{src}' (known: {', '.join(SOURCE_IDS)})",
+                )
+            )
     wanted = set(kind.outcomes) | extra_outcomes(kind, params)
     for name in sorted(wanted - set(spec.outcomes)):
         where = (*loc, "outcomes")
-        out.append(Problem(gf.path, gf.marked.line_of(where), f"{dotted(where)}: no text for outcome '{name}' of kind '{spec.kind}'"))
+        out.append(
+            Problem(
+                gf.path,
+                gf.marked.line_of(where),
+                f"{dotted(where)}: no text for outcome '{name}' of kind '{spec.kind}'",
+            )
+        )
     for name in sorted(set(spec.outcomes) - wanted):
         where = (*loc, "outcomes", name)
-        out.append(Problem(gf.path, gf.marked.line_of(where), f"{dotted(where)}: kind '{spec.kind}' has no outcome '{name}'"))
+        out.append(
+            Problem(
+                gf.path,
+                gf.marked.line_of(where),
+                f"{dotted(where)}: kind '{spec.kind}' has no outcome '{name}'",
+            )
+        )
     for name, outcome in spec.outcomes.items():
         status = kind.outcomes.get(name, "fail")
         if str(getattr(status, "value", status)) in ("warn", "fail") and outcome.fix is None:
             where = (*loc, "outcomes", name)
-            out.append(Problem(gf.path, gf.marked.line_of(where), f"{dotted(where)}: outcome '{name}' warns or fails, so it needs a 'fix'"))
+            out.append(
+                Problem(
+                    gf.path,
+                    gf.marked.line_of(where),
+                    f"{dotted(where)}: outcome '{name}' warns or fails, so it needs a 'fix'",
+                )
+            )
     return out
 
 
@@ -262,16 +306,34 @@ def _cross_check(cat: Catalogue) -> None:
                 refs += [(("entries", i, "causes", k, "checks", j), r) for j, r in enumerate(cause.checks)]
             for loc, ref in refs:
                 if not known(ref, check_ids, g.provider):
-                    cat.problems.append(Problem(gf.path, gf.marked.line_of(loc), f"{dotted(loc)}: check '{resolve(g.provider, ref)}' does not exist"))
+                    cat.problems.append(
+                        Problem(
+                            gf.path,
+                            gf.marked.line_of(loc),
+                            f"{dotted(loc)}: check '{resolve(g.provider, ref)}' does not exist",
+                        )
+                    )
             for j, ref in enumerate(e.related):
                 loc = ("entries", i, "related", j)
                 if not known(ref, entry_ids, g.provider):
-                    cat.problems.append(Problem(gf.path, gf.marked.line_of(loc), f"{dotted(loc)}: entry '{resolve(g.provider, ref)}' does not exist"))
+                    cat.problems.append(
+                        Problem(
+                            gf.path,
+                            gf.marked.line_of(loc),
+                            f"{dotted(loc)}: entry '{resolve(g.provider, ref)}' does not exist",
+                        )
+                    )
         for i, c in enumerate(g.checks):
             for name, outcome in c.outcomes.items():
                 loc = ("checks", i, "outcomes", name, "entry")
                 if outcome.entry and not known(outcome.entry, entry_ids, g.provider):
-                    cat.problems.append(Problem(gf.path, gf.marked.line_of(loc), f"{dotted(loc)}: entry '{resolve(g.provider, outcome.entry)}' does not exist"))
+                    cat.problems.append(
+                        Problem(
+                            gf.path,
+                            gf.marked.line_of(loc),
+                            f"{dotted(loc)}: entry '{resolve(g.provider, outcome.entry)}' does not exist",
+                        )
+                    )
 
 
 def params_of(spec: CheckSpec) -> Any:

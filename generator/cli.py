@@ -31,14 +31,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     ls = sub.add_parser("list", help="list entries and checks")
     ls.add_argument("--json", action="store_true", help="print JSON (schema_version 1)")
-    ls.add_argument("--kinds", action="store_true", help="list probe kinds with their parameters and outcomes")
+    ls.add_argument(
+        "--kinds", action="store_true", help="list probe kinds with their parameters and outcomes"
+    )
 
     rd = sub.add_parser("render", help="write the generated pages under docs/")
     rd.add_argument("--docs", type=Path, default=None, help="docs folder (default: ./docs)")
     rd.add_argument("--check", action="store_true", help="write nothing; exit 1 if a page is out of date")
 
     ck = sub.add_parser("check", help="diagnose this machine's setup")
-    ck.add_argument("targets", nargs="*", metavar="TARGET", help="provider or provider/check IDs (default: all)")
+    ck.add_argument(
+        "targets", nargs="*", metavar="TARGET", help="provider or provider/check IDs (default: all)"
+    )
     mode = ck.add_mutually_exclusive_group()
     mode.add_argument("--offline", action="store_true", help="touch no network")
     mode.add_argument("--live", action="store_true", help="also run checks that spend tokens")

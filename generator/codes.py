@@ -19,4 +19,7 @@ def is_known(code: str) -> bool:
 def sort_key(code: str) -> tuple[int, int]:
     letters = list(CODE_RANGES)
     letter, number = code[:1], code[1:]
-    return (letters.index(letter) if letter in letters else len(letters), int(number) if number.isdigit() else 0)
+    return (
+        letters.index(letter) if letter in letters else len(letters),
+        int(number) if number.isdigit() else 0,
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,7 +73,7 @@ def _kind(value: Any) -> str:
 
 
 def from_pydantic(
-    errors: Iterable[dict[str, Any]], marked: Marked, path: str, prefix: Loc = ()
+    errors: Iterable[Mapping[str, Any]], marked: Marked, path: str, prefix: Loc = ()
 ) -> list[Problem]:
     """Turn pydantic's error list into problems with lines and plain messages."""
     out: list[Problem] = []
@@ -113,4 +113,6 @@ def from_pydantic(
 
 def _is_union_tag(part: Any) -> bool:
     # pydantic puts the union member's name into the location (`Text`, `function-after[...]`).
-    return isinstance(part, str) and (("[" in part) or (part[:1].isupper() and part.isalnum() and not part.isupper()))
+    return isinstance(part, str) and (
+        ("[" in part) or (part[:1].isupper() and part.isalnum() and not part.isupper())
+    )

@@ -21,7 +21,9 @@ from generator.urls import LANGS
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 # Hand-written files under docs/ that rendering must never delete.
 KEEP = ("assets",)
-GENERATED_HEADER = "<!-- Generated from {source} by 'python -m generator render'. Edit the YAML, not this file. -->"
+GENERATED_HEADER = (
+    "<!-- Generated from {source} by 'python -m generator render'. Edit the YAML, not this file. -->"
+)
 
 
 @dataclass
@@ -83,7 +85,9 @@ def _env() -> jinja2.Environment:
         keep_trailing_newline=True,
         autoescape=False,  # Markdown, not HTML; md_text does the escaping that matters
     )
-    env.filters.update(md=md_text, fence=fence, cell=table_cell, yaml_str=yaml_str, full_ref=lambda r, p: resolve(p, r))
+    env.filters.update(
+        md=md_text, fence=fence, cell=table_cell, yaml_str=yaml_str, full_ref=lambda r, p: resolve(p, r)
+    )
     return env
 
 
@@ -133,8 +137,8 @@ def _groups(cat: Catalogue) -> dict[str, dict[str, list[tuple[Guide, Entry]]]]:
     by_status: dict[str, list[tuple[Guide, Entry]]] = defaultdict(list)
     by_symptom: dict[str, list[tuple[Guide, Entry]]] = defaultdict(list)
     for g, e in cat.entries():
-        for s in e.status or ["—"]:
-            by_status[str(s)].append((g, e))
+        for s in [str(code) for code in e.status] or ["—"]:
+            by_status[s].append((g, e))
         by_symptom[e.symptom].append((g, e))
     return {
         "status": dict(sorted(by_status.items(), key=lambda kv: (kv[0] == "—", kv[0]))),

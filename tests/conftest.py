@@ -23,7 +23,9 @@ def machine(tmp_path: Path) -> Callable[..., tuple[Path, Path]]:
 
     count = [0]
 
-    def make(home_files: dict[str, object] | None = None, cwd_files: dict[str, object] | None = None) -> tuple[Path, Path]:
+    def make(
+        home_files: dict[str, object] | None = None, cwd_files: dict[str, object] | None = None
+    ) -> tuple[Path, Path]:
         count[0] += 1  # each call is a fresh machine
         top = tmp_path / f"m{count[0]}"
         home, cwd = top / "home" / "someuser", top / "work" / "project"
@@ -32,7 +34,9 @@ def machine(tmp_path: Path) -> Callable[..., tuple[Path, Path]]:
             for rel, content in files.items():
                 path = base / rel
                 path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(content if isinstance(content, str) else json.dumps(content), encoding="utf-8")
+                path.write_text(
+                    content if isinstance(content, str) else json.dumps(content), encoding="utf-8"
+                )
         return home, cwd
 
     return make

@@ -39,7 +39,11 @@ def serve(routes: dict[str, Reply] | Callable[[str], Reply]) -> Iterator[tuple[s
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 - http.server's naming
             seen.append(Seen("GET", self.path, {k.lower(): v for k, v in self.headers.items()}))
-            reply = routes(self.path) if callable(routes) else routes.get(self.path.split("?")[0], Reply(404, b'{"error":"no route"}'))
+            reply = (
+                routes(self.path)
+                if callable(routes)
+                else routes.get(self.path.split("?")[0], Reply(404, b'{"error":"no route"}'))
+            )
             if reply.delay:
                 stop.wait(reply.delay)
             body = reply.body.encode() if isinstance(reply.body, str) else reply.body

@@ -37,7 +37,10 @@ def test_every_problem_in_every_file_is_reported_sorted(monkeypatch: object) -> 
 def test_validate_command_prints_all_then_summary_and_exits_2() -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "generator", "--guides", str(BROKEN), "validate"],
-        capture_output=True, text=True, cwd=ROOT, timeout=60,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
     )
     assert proc.returncode == 2
     lines = proc.stdout.strip().splitlines()
@@ -51,7 +54,9 @@ def test_unknown_kind_missing_outcome_and_missing_fix(tmp_path: Path) -> None:
     text = text.replace("kind: key-shape", "kind: key-shapes")
     (tmp_path / "demo.yaml").write_text(text, encoding="utf-8")
     msgs = [p.message for p in load_catalogue(tmp_path).problems]
-    assert msgs == ["checks[0].kind: unknown kind 'key-shapes' (known: config-files, deprecated-setting, http-json, key-shape, model-id, setting-present, setting-value, settings-conflict, url-shape)"]
+    assert msgs == [
+        "checks[0].kind: unknown kind 'key-shapes' (known: config-files, deprecated-setting, http-json, key-shape, model-id, setting-present, setting-value, settings-conflict, url-shape)"
+    ]
 
     text = (FIXTURES / "guides" / "valid" / "demo.yaml").read_text(encoding="utf-8")
     lines = [ln for ln in text.splitlines() if "placeholder:" not in ln]
@@ -66,13 +71,19 @@ def test_unknown_kind_missing_outcome_and_missing_fix(tmp_path: Path) -> None:
 
 def test_bad_pattern_tab_indentation_and_invalid_utf8(tmp_path: Path) -> None:
     text = (FIXTURES / "guides" / "valid" / "demo.yaml").read_text(encoding="utf-8")
-    (tmp_path / "demo.yaml").write_text(text.replace("patterns: ['bad key']", "patterns: ['bad (key']"), encoding="utf-8")
+    (tmp_path / "demo.yaml").write_text(
+        text.replace("patterns: ['bad key']", "patterns: ['bad (key']"), encoding="utf-8"
+    )
     (tmp_path / "tabs.yaml").write_text("provider: tabs\nname:\n\tja: x\n", encoding="utf-8")
     (tmp_path / "bytes.yaml").write_bytes(b"provider: bytes\nname: \xff\n")
     got = [(Path(p.path).name, p.line, p.message) for p in load_catalogue(tmp_path).problems]
     assert got == [
         ("bytes.yaml", 2, "not valid UTF-8 (byte 22)"),
-        ("demo.yaml", 41, "entries[0].match.patterns: pattern 'bad (key' does not compile: missing ), unterminated subpattern at position 4"),
+        (
+            "demo.yaml",
+            41,
+            "entries[0].match.patterns: pattern 'bad (key' does not compile: missing ), unterminated subpattern at position 4",
+        ),
         ("tabs.yaml", 3, "tab used for indentation; YAML needs spaces"),
     ]
 

@@ -15,17 +15,30 @@ from generator.checks.http import http_json
 from generator.checks.kinds import HttpParams
 
 KEY = "sk-ant-api03-" + "k" * 93 + "AA"
-MODELS = {"data": [{"id": "claude-sonnet-4-5-20250929", "type": "model"}, {"id": "claude-haiku-4-5-20251001", "type": "model"}], "has_more": False}
+MODELS = {
+    "data": [
+        {"id": "claude-sonnet-4-5-20250929", "type": "model"},
+        {"id": "claude-haiku-4-5-20251001", "type": "model"},
+    ],
+    "has_more": False,
+}
 
 
 def err(kind: str, message: str) -> str:
-    return json.dumps({"type": "error", "error": {"type": kind, "message": message}, "request_id": "req_011CTest"})
+    return json.dumps(
+        {"type": "error", "error": {"type": kind, "message": message}, "request_id": "req_011CTest"}
+    )
 
 
 def params(base: str) -> HttpParams:
     return HttpParams(
-        base_var="ANTHROPIC_BASE_URL", base_default="https://api.anthropic.com", path="/v1/models", auth="x-api-key",
-        key_var="ANTHROPIC_API_KEY", bearer_var="ANTHROPIC_AUTH_TOKEN", headers={"anthropic-version": "2023-06-01"},
+        base_var="ANTHROPIC_BASE_URL",
+        base_default="https://api.anthropic.com",
+        path="/v1/models",
+        auth="x-api-key",
+        key_var="ANTHROPIC_API_KEY",
+        bearer_var="ANTHROPIC_AUTH_TOKEN",
+        headers={"anthropic-version": "2023-06-01"},
         model_var="ANTHROPIC_MODEL",
     )
 
@@ -42,12 +55,35 @@ CASES = [
     (Reply(200, json.dumps(MODELS)), {}, "ok"),
     (Reply(200, json.dumps(MODELS)), {"ANTHROPIC_MODEL": "claude-3-opus-20240229"}, "model-missing"),
     (Reply(401, err("authentication_error", "invalid x-api-key")), {}, "unauthorized"),
-    (Reply(403, err("permission_error", "Your API key does not have permission to use the specified resource.")), {}, "forbidden"),
+    (
+        Reply(
+            403,
+            err("permission_error", "Your API key does not have permission to use the specified resource."),
+        ),
+        {},
+        "forbidden",
+    ),
     (Reply(404, err("not_found_error", "Not Found")), {}, "not-found"),
-    (Reply(429, err("rate_limit_error", "Number of requests has exceeded your rate limit"), {"content-type": "application/json", "retry-after": "17"}), {}, "rate-limited"),
+    (
+        Reply(
+            429,
+            err("rate_limit_error", "Number of requests has exceeded your rate limit"),
+            {"content-type": "application/json", "retry-after": "17"},
+        ),
+        {},
+        "rate-limited",
+    ),
     (Reply(529, err("overloaded_error", "Overloaded")), {}, "overloaded"),
     (Reply(500, err("api_error", "Internal server error")), {}, "server-error"),
-    (Reply(200, "<!DOCTYPE html><html><head><title>Sign in - Corp Proxy</title></head></html>", {"content-type": "text/html"}), {}, "html"),
+    (
+        Reply(
+            200,
+            "<!DOCTYPE html><html><head><title>Sign in - Corp Proxy</title></head></html>",
+            {"content-type": "text/html"},
+        ),
+        {},
+        "html",
+    ),
     (Reply(200, "{not json", {"content-type": "application/json"}), {}, "bad-json"),
     (Reply(200, json.dumps({"models": []})), {}, "wrong-shape"),
     (Reply(302, "", {"location": "https://evil.example.net/steal?key=1"}), {}, "redirect"),
@@ -56,7 +92,9 @@ CASES = [
 
 
 @pytest.mark.parametrize(("reply", "extra", "outcome"), CASES, ids=[c[2] for c in CASES])
-def test_anthropic_like_replies_map_to_outcomes(machine, reply: Reply, extra: dict[str, str], outcome: str) -> None:
+def test_anthropic_like_replies_map_to_outcomes(
+    machine, reply: Reply, extra: dict[str, str], outcome: str
+) -> None:
     with serve({"/v1/models": reply}) as (base, seen):
         r = probe(machine, base, **extra)
     assert r.outcome == outcome
@@ -68,17 +106,30 @@ def test_anthropic_like_replies_map_to_outcomes(machine, reply: Reply, extra: di
 
 
 def test_details_carry_provider_message_retry_after_and_count(machine) -> None:
-    with serve({"/v1/models": Reply(429, err("rate_limit_error", "slow down"), {"content-type": "application/json", "retry-after": "17"})}) as (base, _):
+    with serve(
+        {
+            "/v1/models": Reply(
+                429,
+                err("rate_limit_error", "slow down"),
+                {"content-type": "application/json", "retry-after": "17"},
+            )
+        }
+    ) as (base, _):
         r = probe(machine, base)
     assert (r.values["detail"], r.values["retry_after"], r.values["status"]) == ("slow down", "17", "429")
     with serve({"/v1/models": Reply(200, json.dumps(MODELS))}) as (base, _):
         assert probe(machine, base).values["count"] == "2"
-    with serve({"/v1/models": Reply(200, "<html><title>Blocked</title></html>", {"content-type": "text/html"})}) as (base, _):
+    with serve(
+        {"/v1/models": Reply(200, "<html><title>Blocked</title></html>", {"content-type": "text/html"})}
+    ) as (base, _):
         assert probe(machine, base).values["detail"] == "Blocked"
 
 
 def test_redirect_is_not_followed_and_location_has_no_query(machine) -> None:
-    with serve({"/v1/models": Reply(307, "", {"location": "https://other.example.net/x?token=abc"})}) as (base, seen):
+    with serve({"/v1/models": Reply(307, "", {"location": "https://other.example.net/x?token=abc"})}) as (
+        base,
+        seen,
+    ):
         r = probe(machine, base)
     assert r.values["location"] == "https://other.example.net/x"
     assert len(seen) == 1
@@ -90,7 +141,11 @@ def test_auth_token_goes_as_bearer_too(machine) -> None:
     assert seen[0].headers["authorization"] == "Bearer gateway-token-123456"
 
 
-@pytest.mark.parametrize("reply", [Reply(200, json.dumps(MODELS), delay=3.0), Reply(200, json.dumps(MODELS) * 3, drip=0.05)], ids=["no-answer", "drip"])
+@pytest.mark.parametrize(
+    "reply",
+    [Reply(200, json.dumps(MODELS), delay=3.0), Reply(200, json.dumps(MODELS) * 3, drip=0.05)],
+    ids=["no-answer", "drip"],
+)
 def test_slow_server_times_out_within_bound(machine, reply: Reply) -> None:
     with serve({"/v1/models": reply}) as (base, _):
         t0 = time.monotonic()
@@ -113,7 +168,12 @@ def test_offline_and_no_key_touch_no_network(machine) -> None:
     home, cwd = machine()
     env = Environment(vars={"ANTHROPIC_API_KEY": KEY}, home=home, cwd=cwd, client=None)
     assert http_json(params("x"), env).outcome == "offline"
-    env = Environment(vars={}, home=home, cwd=cwd, client=httpx.Client(transport=httpx.MockTransport(lambda r: pytest.fail("network used"))))
+    env = Environment(
+        vars={},
+        home=home,
+        cwd=cwd,
+        client=httpx.Client(transport=httpx.MockTransport(lambda r: pytest.fail("network used"))),
+    )
     assert http_json(params("x"), env).outcome == "no-key"
 
 
@@ -125,6 +185,11 @@ def test_mock_transport_sees_the_default_url(machine) -> None:
         urls.append(str(request.url))
         return httpx.Response(200, json=MODELS)
 
-    env = Environment(vars={"ANTHROPIC_API_KEY": KEY}, home=home, cwd=cwd, client=httpx.Client(transport=httpx.MockTransport(handler)))
+    env = Environment(
+        vars={"ANTHROPIC_API_KEY": KEY},
+        home=home,
+        cwd=cwd,
+        client=httpx.Client(transport=httpx.MockTransport(handler)),
+    )
     assert http_json(params(""), env).outcome == "ok"
     assert urls == ["https://api.anthropic.com/v1/models"]

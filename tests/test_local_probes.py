@@ -1,12 +1,17 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from generator.checks import local
 from generator.checks.environment import Environment
-from generator.checks.kinds import ConflictParams, KeyShapeParams, ModelParams, SettingParams, UrlParams, ValueParams
+from generator.checks.kinds import (
+    ConflictParams,
+    KeyShapeParams,
+    ModelParams,
+    SettingParams,
+    UrlParams,
+    ValueParams,
+)
 from generator.model import ModelRow, ModelTable
 
 SOURCES = ["claude-local", "claude-project", "claude-user", "env", "dotenv"]
@@ -15,11 +20,28 @@ GOOD = "sk-ant-api03-" + "a" * 93 + "AA"
 
 def env_of(machine, environ: dict[str, str], **files: object) -> Environment:
     home, cwd = machine(**files)
-    table = ModelTable(models=[ModelRow(name="Claude Sonnet 4.5", anthropic="claude-sonnet-4-5-20250929", aliases=["claude-sonnet-4-5"], bedrock="anthropic.claude-sonnet-4-5-20250929-v1:0", bedrock_prefixes=["us", "global"], vertex="claude-sonnet-4-5@20250929", openrouter="anthropic/claude-sonnet-4.5")])
+    table = ModelTable(
+        models=[
+            ModelRow(
+                name="Claude Sonnet 4.5",
+                anthropic="claude-sonnet-4-5-20250929",
+                aliases=["claude-sonnet-4-5"],
+                bedrock="anthropic.claude-sonnet-4-5-20250929-v1:0",
+                bedrock_prefixes=["us", "global"],
+                vertex="claude-sonnet-4-5@20250929",
+                openrouter="anthropic/claude-sonnet-4.5",
+            )
+        ]
+    )
     return Environment(vars=environ, home=home, cwd=cwd, models=table)
 
 
-KEY = KeyShapeParams(var="ANTHROPIC_API_KEY", sources=SOURCES, prefixes=["sk-ant-api03-"], wrong_prefixes={"sk-ant-oat": "oauth-token", "sk-ant-admin": "admin-key"})
+KEY = KeyShapeParams(
+    var="ANTHROPIC_API_KEY",
+    sources=SOURCES,
+    prefixes=["sk-ant-api03-"],
+    wrong_prefixes={"sk-ant-oat": "oauth-token", "sk-ant-admin": "admin-key"},
+)
 
 
 @pytest.mark.parametrize(
@@ -29,7 +51,7 @@ KEY = KeyShapeParams(var="ANTHROPIC_API_KEY", sources=SOURCES, prefixes=["sk-ant
         ("", "unset", None),
         (f'"{GOOD}"', "quoted", None),
         (f"{GOOD}\n", "whitespace", "109"),
-        (f"sk-ant-api03-ab cd", "whitespace", "16"),
+        ("sk-ant-api03-ab cd", "whitespace", "16"),
         (f"{GOOD[:20]}\u200b{GOOD[20:]}", "invisible", "21"),
         ("sk-ant-oat01-" + "b" * 90, "oauth-token", None),
         ("sk-ant-admin01-" + "c" * 90, "admin-key", None),
@@ -58,13 +80,23 @@ def test_setting_present_names_winner_and_elsewhere(machine) -> None:
 
 def test_conflict(machine) -> None:
     p = ConflictParams(vars=["ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN"], sources=SOURCES)
-    both = env_of(machine, {"ANTHROPIC_API_KEY": GOOD}, home_files={".claude/settings.json": {"env": {"ANTHROPIC_AUTH_TOKEN": "tok-123456789"}}})
+    both = env_of(
+        machine,
+        {"ANTHROPIC_API_KEY": GOOD},
+        home_files={".claude/settings.json": {"env": {"ANTHROPIC_AUTH_TOKEN": "tok-123456789"}}},
+    )
     r = local.settings_conflict(p, both)
     assert r.outcome == "conflict" and r.values["set"] == "ANTHROPIC_API_KEY, ANTHROPIC_AUTH_TOKEN"
     assert local.settings_conflict(p, env_of(machine, {"ANTHROPIC_API_KEY": GOOD})).outcome == "ok"
 
 
-URL = UrlParams(var="ANTHROPIC_BASE_URL", sources=SOURCES, default="https://api.anthropic.com", bad_suffixes=["/v1", "/v1/"], wrong_hosts={"openrouter.ai": "openrouter-host"})
+URL = UrlParams(
+    var="ANTHROPIC_BASE_URL",
+    sources=SOURCES,
+    default="https://api.anthropic.com",
+    bad_suffixes=["/v1", "/v1/"],
+    wrong_hosts={"openrouter.ai": "openrouter-host"},
+)
 
 
 @pytest.mark.parametrize(
@@ -82,13 +114,22 @@ URL = UrlParams(var="ANTHROPIC_BASE_URL", sources=SOURCES, default="https://api.
     ],
 )
 def test_url_shape(machine, value: str | None, outcome: str) -> None:
-    assert local.url_shape(URL, env_of(machine, {"ANTHROPIC_BASE_URL": value} if value else {})).outcome == outcome
+    assert (
+        local.url_shape(URL, env_of(machine, {"ANTHROPIC_BASE_URL": value} if value else {})).outcome
+        == outcome
+    )
 
 
 def test_required_path(machine) -> None:
     p = UrlParams(var="OPENROUTER_API_BASE", required_path="/api/v1")
-    assert local.url_shape(p, env_of(machine, {"OPENROUTER_API_BASE": "https://openrouter.ai/v1"})).outcome == "missing-path"
-    assert local.url_shape(p, env_of(machine, {"OPENROUTER_API_BASE": "https://openrouter.ai/api/v1/"})).outcome == "ok"
+    assert (
+        local.url_shape(p, env_of(machine, {"OPENROUTER_API_BASE": "https://openrouter.ai/v1"})).outcome
+        == "missing-path"
+    )
+    assert (
+        local.url_shape(p, env_of(machine, {"OPENROUTER_API_BASE": "https://openrouter.ai/api/v1/"})).outcome
+        == "ok"
+    )
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,10 @@ from generator.checks.sources import read_settings
 def test_settings_file_env_wins_over_shell_and_names_what_it_shadows(machine) -> None:
     home, cwd = machine(
         home_files={".claude/settings.json": {"env": {"ANTHROPIC_MODEL": "claude-user"}}},
-        cwd_files={".claude/settings.local.json": {"env": {"ANTHROPIC_MODEL": "claude-local"}}, ".env": "ANTHROPIC_MODEL=from-dotenv\n"},
+        cwd_files={
+            ".claude/settings.local.json": {"env": {"ANTHROPIC_MODEL": "claude-local"}},
+            ".env": "ANTHROPIC_MODEL=from-dotenv\n",
+        },
     )
     s = read_settings({"ANTHROPIC_MODEL": "from-shell"}, home, cwd)
     r = s.resolve("ANTHROPIC_MODEL", ["claude-local", "claude-project", "claude-user", "env"])
@@ -17,7 +20,9 @@ def test_settings_file_env_wins_over_shell_and_names_what_it_shadows(machine) ->
 
 
 def test_dotenv_is_parsed_not_loaded_with_quotes_export_and_comments(machine) -> None:
-    home, cwd = machine(cwd_files={".env": '# c\nexport A="x y"\nB=plain # note\nC=\'q\'\nD="unpaired\nnot a line\n'})
+    home, cwd = machine(
+        cwd_files={".env": '# c\nexport A="x y"\nB=plain # note\nC=\'q\'\nD="unpaired\nnot a line\n'}
+    )
     s = read_settings({}, home, cwd)
     src = s.sources["dotenv"]
     assert dict(src.values) == {"A": "x y", "B": "plain", "C": "q", "D": '"unpaired'}
@@ -27,7 +32,7 @@ def test_dotenv_is_parsed_not_loaded_with_quotes_export_and_comments(machine) ->
 def test_malformed_json_and_toml_become_problems_with_lines(machine) -> None:
     home, cwd = machine(
         home_files={".claude/settings.json": '{\n  "env": {\n    "A": "b",\n  }\n}\n'},
-        cwd_files={"config.toml": "[llm]\nmodel = \"anthropic/claude\"\napi_key = \n"},
+        cwd_files={"config.toml": '[llm]\nmodel = "anthropic/claude"\napi_key = \n'},
     )
     s = read_settings({}, home, cwd)
     user = s.sources["claude-user"].problem
@@ -37,7 +42,11 @@ def test_malformed_json_and_toml_become_problems_with_lines(machine) -> None:
 
 
 def test_openhands_toml_keys_read_as_llm_variables(machine) -> None:
-    home, cwd = machine(cwd_files={"config.toml": '[llm]\nmodel = "anthropic/claude-sonnet-4-5-20250929"\napi_key = "sk-ant-api03-x"\nnum_retries = 3\n'})
+    home, cwd = machine(
+        cwd_files={
+            "config.toml": '[llm]\nmodel = "anthropic/claude-sonnet-4-5-20250929"\napi_key = "sk-ant-api03-x"\nnum_retries = 3\n'
+        }
+    )
     s = read_settings({}, home, cwd)
     assert s.sources["openhands-toml"].values == {
         "LLM_MODEL": "anthropic/claude-sonnet-4-5-20250929",
@@ -50,7 +59,11 @@ def test_openhands_toml_keys_read_as_llm_variables(machine) -> None:
 
 def test_table_masks_secret_names(machine) -> None:
     home, cwd = machine()
-    s = read_settings({"ANTHROPIC_API_KEY": "sk-ant-api03-abcdefghijklmnopqrstuvwxyz", "ANTHROPIC_MODEL": "claude-x"}, home, cwd)
+    s = read_settings(
+        {"ANTHROPIC_API_KEY": "sk-ant-api03-abcdefghijklmnopqrstuvwxyz", "ANTHROPIC_MODEL": "claude-x"},
+        home,
+        cwd,
+    )
     rows = s.table(["ANTHROPIC_API_KEY", "ANTHROPIC_MODEL", "UNSET"], set())
     assert [r["var"] for r in rows] == ["ANTHROPIC_API_KEY", "ANTHROPIC_MODEL"]
     key_value = rows[0]["sources"][0]["value"]  # type: ignore[index]

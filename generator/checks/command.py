@@ -57,7 +57,14 @@ def settings_named(items: list[Planned]) -> tuple[list[str], set[str]]:
     return names, secret
 
 
-def check_command(args: argparse.Namespace, *, environ: dict[str, str] | None = None, home: Path | None = None, cwd: Path | None = None, client: Any = None) -> int:
+def check_command(
+    args: argparse.Namespace,
+    *,
+    environ: dict[str, str] | None = None,
+    home: Path | None = None,
+    cwd: Path | None = None,
+    client: Any = None,
+) -> int:
     environ = dict(os.environ) if environ is None else environ
     lang = pick_lang(args.lang, environ)
     L = ui()[lang]
@@ -114,7 +121,9 @@ def check_command(args: argparse.Namespace, *, environ: dict[str, str] | None = 
     findings: list[Finding] = []
     order = {it.full_id: i for i, it in enumerate(items)}
     try:
-        for f in run(cat, items, env, lang, live=args.live, deadline=args.deadline, labels=labels, on_start=on_start):
+        for f in run(
+            cat, items, env, lang, live=args.live, deadline=args.deadline, labels=labels, on_start=on_start
+        ):
             findings.append(f)
             if progress:
                 with lock:
@@ -129,7 +138,10 @@ def check_command(args: argparse.Namespace, *, environ: dict[str, str] | None = 
     findings.sort(key=lambda f: order.get(f.id, 0))
     names_by_provider = {g.provider: g.name.get(lang) for g in cat.guides}
     if args.ndjson:
-        output.write(sys.stdout, scrub(output.ndjson_line({"schema_version": 1, "summary": output.summary(findings)})) + "\n")
+        output.write(
+            sys.stdout,
+            scrub(output.ndjson_line({"schema_version": 1, "summary": output.summary(findings)})) + "\n",
+        )
     elif args.json:
         import json
 
@@ -138,7 +150,9 @@ def check_command(args: argparse.Namespace, *, environ: dict[str, str] | None = 
         mode = L["cli_offline"] if args.offline else L["cli_live"] if args.live else L["cli_default_mode"]
         print(scrub(output.report(findings, rows, names_by_provider, L, mode)))
     else:
-        lines = output.text_lines(findings, names_by_provider, L, symbols=output.unicode_ok(sys.stdout), verbose=args.verbose)
+        lines = output.text_lines(
+            findings, names_by_provider, L, symbols=output.unicode_ok(sys.stdout), verbose=args.verbose
+        )
         text = scrub("\n".join(lines))
         if not output.unicode_ok(sys.stdout):
             text = text.encode("ascii", "replace").decode("ascii") if lang == "en" else text

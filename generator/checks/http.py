@@ -14,7 +14,14 @@ from generator.checks.kinds import HttpParams
 
 # Bodies past this are not read: a models list is a few hundred KB at most.
 MAX_BODY = 5 * 1024 * 1024
-STATUS_OUTCOMES = {401: "unauthorized", 402: "payment-required", 403: "forbidden", 404: "not-found", 429: "rate-limited", 529: "overloaded"}
+STATUS_OUTCOMES = {
+    401: "unauthorized",
+    402: "payment-required",
+    403: "forbidden",
+    404: "not-found",
+    429: "rate-limited",
+    529: "overloaded",
+}
 
 
 def safe_url(url: str) -> str:
@@ -47,7 +54,12 @@ def http_json(p: HttpParams, env: Environment) -> Result:
     base = settings.resolve(p.base_var, p.sources).value if p.base_var else None
     base_url = (base or p.base_default).strip().rstrip("/")
     url = base_url + p.path
-    values: dict[str, str] = {"url": safe_url(url), "host": urlsplit(url).hostname or "", "status": "-", "detail": "-"}
+    values: dict[str, str] = {
+        "url": safe_url(url),
+        "host": urlsplit(url).hostname or "",
+        "status": "-",
+        "detail": "-",
+    }
     values.update(model="-", count="-", retry_after="-", location="-", error="-")
     headers = {"accept": "application/json", **p.headers}
     key = settings.resolve(p.key_var, p.sources).value if p.key_var else None
@@ -125,7 +137,9 @@ class _BodyTooLarge(Exception):
     pass
 
 
-def _fetch(client: httpx.Client, url: str, headers: dict[str, str], timeout: float) -> tuple[int, str, bytes, httpx.Headers]:
+def _fetch(
+    client: httpx.Client, url: str, headers: dict[str, str], timeout: float
+) -> tuple[int, str, bytes, httpx.Headers]:
     # httpx's read timeout is per chunk, so a server that drips one byte a second never trips
     # it; the whole exchange is bounded here instead.
     deadline = time.monotonic() + timeout

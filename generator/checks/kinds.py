@@ -7,13 +7,13 @@ so `validate` and `list` never pay for httpx.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     """How a finding ends, worst last."""
 
     PASS = "pass"
@@ -230,14 +230,24 @@ KINDS: dict[str, Kind] = {
             ModelParams,
             {**_SETTING, "ok": Status.PASS, "other-dialect": Status.FAIL, "unknown": Status.WARN},
         ),
-        Kind("deprecated-setting", "local", DeprecatedParams, {"not-set": Status.PASS, "deprecated": Status.WARN}),
+        Kind(
+            "deprecated-setting",
+            "local",
+            DeprecatedParams,
+            {"not-set": Status.PASS, "deprecated": Status.WARN},
+        ),
         Kind(
             "setting-value",
             "local",
             ValueParams,
             {**_SETTING, "missing": Status.FAIL, "ok": Status.PASS, "invalid": Status.FAIL},
         ),
-        Kind("config-files", "local", FilesParams, {"ok": Status.PASS, "absent": Status.SKIP, "malformed": Status.FAIL}),
+        Kind(
+            "config-files",
+            "local",
+            FilesParams,
+            {"ok": Status.PASS, "absent": Status.SKIP, "malformed": Status.FAIL},
+        ),
         Kind(
             "http-json",
             "free-call",

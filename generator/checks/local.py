@@ -21,7 +21,9 @@ from generator.checks.kinds import (
 from generator.checks.sources import Resolution
 from generator.secrets import mask
 
-_PLACEHOLDER = re.compile(r"^(<.*>|\$\{?\w+\}?|x{4,}|\.\.\.|.*(your|my)[-_ ]?(api[-_ ]?)?key.*|.*\.\.\.|changeme|todo)$", re.I)
+_PLACEHOLDER = re.compile(
+    r"^(<.*>|\$\{?\w+\}?|x{4,}|\.\.\.|.*(your|my)[-_ ]?(api[-_ ]?)?key.*|.*\.\.\.|changeme|todo)$", re.I
+)
 
 
 def shown(value: str, secret: bool) -> str:
@@ -92,7 +94,11 @@ def key_shape(p: KeyShapeParams, env: Environment) -> Result:
 def settings_conflict(p: ConflictParams, env: Environment) -> Result:
     found = [env.settings.resolve(v, p.sources) for v in p.vars]
     present = [r for r in found if r.value]
-    values = {"vars": ", ".join(p.vars), "set": ", ".join(r.var for r in present) or "-", "winner": present[0].var if present else "-"}
+    values = {
+        "vars": ", ".join(p.vars),
+        "set": ", ".join(r.var for r in present) or "-",
+        "winner": present[0].var if present else "-",
+    }
     ev = {"set": {r.var: r.source for r in present}}
     return Result("conflict" if len(present) > 1 else "ok", values, ev)
 
@@ -121,7 +127,9 @@ def url_shape(p: UrlParams, env: Environment) -> Result:
             return Result("bad-suffix", values, ev)
     if p.required_path and path.rstrip("/") != p.required_path.rstrip("/"):
         return Result("missing-path", values, ev)
-    local = host in ("localhost", "127.0.0.1", "::1") or host.endswith(".local") or host.startswith("host.docker")
+    local = (
+        host in ("localhost", "127.0.0.1", "::1") or host.endswith(".local") or host.startswith("host.docker")
+    )
     if parts.scheme == "http" and not local:
         return Result("plain-http", values, ev)
     return Result("ok", values, ev)
@@ -170,7 +178,13 @@ def _known_ids(env: Environment, dialect: str) -> list[str]:
 
 def model_id(p: ModelParams, env: Environment) -> Result:
     r = env.settings.resolve(p.var, p.sources)
-    values = {**base_values(r, False), "dialect": p.dialect, "default": p.default or "-", "suggestion": "-", "found_dialect": "-"}
+    values = {
+        **base_values(r, False),
+        "dialect": p.dialect,
+        "default": p.default or "-",
+        "suggestion": "-",
+        "found_dialect": "-",
+    }
     ev = evidence(r)
     if r.value is None or not r.value.strip():
         return Result("unset", values, ev)

@@ -15,7 +15,13 @@ from generator.checks.runner import Finding
 
 SCHEMA_VERSION = 1
 SYMBOLS = {Status.PASS: "✓", Status.WARN: "!", Status.FAIL: "✗", Status.SKIP: "-", Status.ERROR: "‼"}
-ASCII = {Status.PASS: "[ok]", Status.WARN: "[warn]", Status.FAIL: "[FAIL]", Status.SKIP: "[skip]", Status.ERROR: "[ERR]"}
+ASCII = {
+    Status.PASS: "[ok]",
+    Status.WARN: "[warn]",
+    Status.FAIL: "[FAIL]",
+    Status.SKIP: "[skip]",
+    Status.ERROR: "[ERR]",
+}
 ORDER = [Status.PASS, Status.WARN, Status.FAIL, Status.SKIP, Status.ERROR]
 
 
@@ -52,7 +58,9 @@ def ndjson_line(obj: dict[str, Any]) -> str:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
 
 
-def text_lines(findings: list[Finding], names: dict[str, str], L: dict[str, str], *, symbols: bool, verbose: bool) -> list[str]:
+def text_lines(
+    findings: list[Finding], names: dict[str, str], L: dict[str, str], *, symbols: bool, verbose: bool
+) -> list[str]:
     marks = SYMBOLS if symbols else ASCII
     out: list[str] = []
     provider = None
@@ -83,11 +91,17 @@ def sources_lines(rows: list[dict[str, Any]], L: dict[str, str]) -> list[str]:
         out.append(f"  {row['var']}")
         for i, src in enumerate(row["sources"]):
             tag = L["cli_wins"] if i == 0 else L["cli_shadowed"]
-            out.append(f"    {src['source']}: {src['value']}  ({tag})" if len(row["sources"]) > 1 else f"    {src['source']}: {src['value']}")
+            out.append(
+                f"    {src['source']}: {src['value']}  ({tag})"
+                if len(row["sources"]) > 1
+                else f"    {src['source']}: {src['value']}"
+            )
     return out
 
 
-def report(findings: list[Finding], rows: list[dict[str, Any]], names: dict[str, str], L: dict[str, str], mode: str) -> str:
+def report(
+    findings: list[Finding], rows: list[dict[str, Any]], names: dict[str, str], L: dict[str, str], mode: str
+) -> str:
     """A Markdown report for a support ticket: findings, provenance, versions; nothing personal."""
     lines = [f"# {L['report_title']}", "", f"> {L['report_note']}", "", f"## {L['report_environment']}", ""]
     lines += [
@@ -105,7 +119,9 @@ def report(findings: list[Finding], rows: list[dict[str, Any]], names: dict[str,
         lines.append(f"| {f.status.value} | `{f.id}` | {msg} |")
     lines.append("")
     counts = summary(findings)
-    lines.append(f"{L['cli_summary']}: " + ", ".join(f"{counts[s.value]} {L['cli_' + s.value]}" for s in ORDER))
+    lines.append(
+        f"{L['cli_summary']}: " + ", ".join(f"{counts[s.value]} {L['cli_' + s.value]}" for s in ORDER)
+    )
     problems = [f for f in findings if f.status in (Status.WARN, Status.FAIL, Status.ERROR)]
     if problems:
         lines += ["", f"### {L['cli_fix']}", ""]
@@ -116,7 +132,9 @@ def report(findings: list[Finding], rows: list[dict[str, Any]], names: dict[str,
         lines += [f"| {L['cli_setting']} | {L['cli_source']} | {L['cli_value']} |", "|---|---|---|"]
         for row in rows:
             for i, src in enumerate(row["sources"]):
-                tag = f" ({L['cli_wins'] if i == 0 else L['cli_shadowed']})" if len(row["sources"]) > 1 else ""
+                tag = (
+                    f" ({L['cli_wins'] if i == 0 else L['cli_shadowed']})" if len(row["sources"]) > 1 else ""
+                )
                 lines.append(f"| `{row['var']}` | {src['source']}{tag} | `{src['value']}` |")
     else:
         lines.append(L["cli_no_settings"])

@@ -130,7 +130,14 @@ def plan(cat: Catalogue, targets: list[str], *, offline: bool, live: bool) -> tu
     return selected, unknown
 
 
-def finding(cat: Catalogue, item: Planned, result: Result, lang: str, ms: int, skip_reason: tuple[str, str] | None = None) -> Finding:
+def finding(
+    cat: Catalogue,
+    item: Planned,
+    result: Result,
+    lang: str,
+    ms: int,
+    skip_reason: tuple[str, str] | None = None,
+) -> Finding:
     spec, g = item.spec, item.file.guide
     outcome = spec.outcomes.get(result.outcome)
     kind = KINDS[spec.kind]
@@ -154,7 +161,11 @@ def finding(cat: Catalogue, item: Planned, result: Result, lang: str, ms: int, s
         docs = entry_url(provider, entry_id, lang)
     else:
         listing = cat.entries_listing(g.provider, spec.id)
-        docs = entry_url(listing[0][0].provider, listing[0][1].id, lang) if listing else provider_url(g.provider, lang)
+        docs = (
+            entry_url(listing[0][0].provider, listing[0][1].id, lang)
+            if listing
+            else provider_url(g.provider, lang)
+        )
     return Finding(
         id=item.full_id,
         provider=g.provider,

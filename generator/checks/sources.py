@@ -77,7 +77,9 @@ class Settings:
             if value is not None:
                 hits.append((src.label + (f" ({alias})" if alias else ""), value))
         elsewhere = [
-            s.label for sid, s in self.sources.items() if sid not in read_ids and s.values.get(var) is not None
+            s.label
+            for sid, s in self.sources.items()
+            if sid not in read_ids and s.values.get(var) is not None
         ]
         if not hits:
             return Resolution(var, None, None, [], elsewhere)
@@ -91,12 +93,17 @@ class Settings:
         """One row per setting set anywhere: value (masked when secret) per source."""
         rows: list[dict[str, object]] = []
         for name in names:
-            found = [(s.label, s.values[name]) for s in self.sources.values() if s.values.get(name) is not None]
+            found = [
+                (s.label, s.values[name]) for s in self.sources.values() if s.values.get(name) is not None
+            ]
             if not found:
                 continue
             hide = name in secret or is_secret_name(name)
             rows.append(
-                {"var": name, "sources": [{"source": label, "value": mask(v) if hide else v} for label, v in found]}
+                {
+                    "var": name,
+                    "sources": [{"source": label, "value": mask(v) if hide else v} for label, v in found],
+                }
             )
         return rows
 
@@ -183,7 +190,9 @@ def _claude(sid: str, path: Path, home: Path, cwd: Path) -> SourceData:
         return SourceData(sid, label, {}, problem=FileProblem(shown, 1, "top level is not a JSON object"))
     env = data.get("env", {})
     if not isinstance(env, dict):
-        return SourceData(sid, label, {}, problem=FileProblem(shown, _line_of(text, '"env"'), '"env" is not an object'))
+        return SourceData(
+            sid, label, {}, problem=FileProblem(shown, _line_of(text, '"env"'), '"env" is not an object')
+        )
     values = {str(k): v if isinstance(v, str) else json.dumps(v) for k, v in env.items()}
     helper = data.get("apiKeyHelper")
     if isinstance(helper, str):
@@ -191,7 +200,9 @@ def _claude(sid: str, path: Path, home: Path, cwd: Path) -> SourceData:
     bad = [k for k, v in env.items() if not isinstance(v, str)]
     problem = None
     if bad:
-        problem = FileProblem(shown, _line_of(text, f'"{bad[0]}"'), f'env value of "{bad[0]}" is not a string')
+        problem = FileProblem(
+            shown, _line_of(text, f'"{bad[0]}"'), f'env value of "{bad[0]}" is not a string'
+        )
     return SourceData(sid, label, values, problem=problem)
 
 
@@ -205,12 +216,23 @@ def _openhands(path: Path, home: Path, cwd: Path) -> SourceData:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
-        return SourceData("openhands-toml", label, {}, problem=FileProblem(shown, int(m.group(1)) if m else 1, str(exc)))
+        return SourceData(
+            "openhands-toml", label, {}, problem=FileProblem(shown, int(m.group(1)) if m else 1, str(exc))
+        )
     llm = data.get("llm", {})
     if not isinstance(llm, dict):
-        return SourceData("openhands-toml", label, {}, problem=FileProblem(shown, _line_of(text, "llm"), "[llm] is not a table"))
+        return SourceData(
+            "openhands-toml",
+            label,
+            {},
+            problem=FileProblem(shown, _line_of(text, "llm"), "[llm] is not a table"),
+        )
     # OpenHands' own rule: LLM_ + the upper-cased field name is the same setting as an env var.
-    values = {f"LLM_{k.upper()}": v if isinstance(v, str) else str(v) for k, v in llm.items() if not isinstance(v, dict)}
+    values = {
+        f"LLM_{k.upper()}": v if isinstance(v, str) else str(v)
+        for k, v in llm.items()
+        if not isinstance(v, dict)
+    }
     return SourceData("openhands-toml", label, values)
 
 
