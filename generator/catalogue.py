@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -274,6 +275,12 @@ def _check_kind(gf: GuideFile, i: int, spec: CheckSpec) -> list[Problem]:
             )
         )
     for name, outcome in spec.outcomes.items():
+        for field_name, text in (("message", outcome.message), ("fix", outcome.fix)):
+            for lang in ("ja", "en"):
+                for placeholder in _placeholders(text.get(lang) if text else ""):
+                    if placeholder not in kind.values:
+                        where = (*loc, "outcomes", name, field_name, lang)
+                        out.append(Problem(gf.path, gf.marked.line_of(where), f"{dotted(where)}: unknown placeholder '{{{placeholder}}}' (kind '{spec.kind}' offers: {', '.join(kind.values)})"))
         status = kind.outcomes.get(name, "fail")
         if str(getattr(status, "value", status)) in ("warn", "fail") and outcome.fix is None:
             where = (*loc, "outcomes", name)
@@ -285,6 +292,11 @@ def _check_kind(gf: GuideFile, i: int, spec: CheckSpec) -> list[Problem]:
                 )
             )
     return out
+
+
+def _placeholders(text: str) -> list[str]:
+    """`{name}` fields of an outcome text; `{{` escapes are not fields."""
+    return [m.group(1) for m in re.finditer(r"(?<!\{)\{([^{}]*)\}(?!\})", text)]
 
 
 def _cross_check(cat: Catalogue) -> None:

@@ -159,11 +159,14 @@ class Kind:
     """Its parameter model."""
     outcomes: dict[str, Status]
     """Every outcome it can report, with its status."""
+    values: tuple[str, ...] = ()
+    """Placeholder names its outcome texts may use."""
     open_outcomes: bool = False
     """Whether params may name further outcomes (`wrong_prefixes`, `wrong_hosts`)."""
 
 
 _SETTING = {"unset": Status.SKIP}
+_SETTING_VALUES = ("var", "value", "source", "shadowed", "found_in")
 _HTTP_FAILURES = {
     "offline": Status.SKIP,
     "no-key": Status.SKIP,
@@ -192,6 +195,7 @@ KINDS: dict[str, Kind] = {
             "local",
             SettingParams,
             {"present": Status.PASS, "missing": Status.FAIL, "elsewhere": Status.WARN},
+            (*_SETTING_VALUES, "sources"),
         ),
         Kind(
             "key-shape",
@@ -206,9 +210,16 @@ KINDS: dict[str, Kind] = {
                 "placeholder": Status.FAIL,
                 "unexpected-prefix": Status.WARN,
             },
+            (*_SETTING_VALUES, "expected", "position", "prefix"),
             open_outcomes=True,
         ),
-        Kind("settings-conflict", "local", ConflictParams, {"ok": Status.PASS, "conflict": Status.WARN}),
+        Kind(
+            "settings-conflict",
+            "local",
+            ConflictParams,
+            {"ok": Status.PASS, "conflict": Status.WARN},
+            ("vars", "set", "winner"),
+        ),
         Kind(
             "url-shape",
             "local",
@@ -222,6 +233,7 @@ KINDS: dict[str, Kind] = {
                 "not-url": Status.FAIL,
                 "plain-http": Status.WARN,
             },
+            (*_SETTING_VALUES, "default", "expected", "host", "suffix"),
             open_outcomes=True,
         ),
         Kind(
@@ -229,30 +241,35 @@ KINDS: dict[str, Kind] = {
             "local",
             ModelParams,
             {**_SETTING, "ok": Status.PASS, "other-dialect": Status.FAIL, "unknown": Status.WARN},
+            (*_SETTING_VALUES, "dialect", "found_dialect", "suggestion", "default"),
         ),
         Kind(
             "deprecated-setting",
             "local",
             DeprecatedParams,
             {"not-set": Status.PASS, "deprecated": Status.WARN},
+            (*_SETTING_VALUES, "replacement"),
         ),
         Kind(
             "setting-value",
             "local",
             ValueParams,
             {**_SETTING, "missing": Status.FAIL, "ok": Status.PASS, "invalid": Status.FAIL},
+            (*_SETTING_VALUES, "pattern"),
         ),
         Kind(
             "config-files",
             "local",
             FilesParams,
             {"ok": Status.PASS, "absent": Status.SKIP, "malformed": Status.FAIL},
+            ("path", "line", "error", "count"),
         ),
         Kind(
             "http-json",
             "free-call",
             HttpParams,
             {"ok": Status.PASS, "model-missing": Status.FAIL, **_HTTP_FAILURES},
+            ("url", "status", "model", "detail", "count", "retry_after", "host", "location", "error"),
         ),
     )
 }

@@ -1,0 +1,65 @@
+"""The real site builds with --strict, and every docs_url of `list --json` lands on its anchor."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("site")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(out)],
+        cwd=ROOT, capture_output=True, text=True, env=env, timeout=600,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return out
+
+
+def test_both_languages_are_built(site: Path) -> None:
+    ja = (site / "index.html").read_text(encoding="utf-8")
+    en = (site / "en" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="ja"' in ja and '<html lang="en"' in en
+
+
+def test_every_docs_url_resolves_to_a_page_with_that_anchor(site: Path) -> None:
+    doc = json.loads(subprocess.run([sys.executable, "-m", "generator", "list", "--json"], cwd=ROOT, capture_output=True, text=True, check=True, timeout=60).stdout)
+    from generator.urls import site_url
+
+    base = site_url()
+    assert doc["entries"]
+    for entry in doc["entries"]:
+        for lang, url in entry["docs_url"].items():
+            assert url.startswith(base)
+            path, _, anchor = url[len(base) :].partition("#")
+            html = site / path / "index.html"
+            assert html.exists(), url
+            assert f'id="{anchor}"' in html.read_text(encoding="utf-8"), url
+
+
+def test_no_page_loads_anything_from_another_host(site: Path) -> None:
+    for page in [site / "index.html", site / "en" / "errors" / "index.html"]:
+        html = page.read_text(encoding="utf-8")
+        assert "fonts.googleapis.com" not in html and "fonts.gstatic.com" not in html
+
+
+def test_language_switcher_points_at_the_same_entry(site: Path) -> None:
+    html = (site / "anthropic" / "invalid-x-api-key" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../en/anthropic/invalid-x-api-key/" hreflang="en"' in html
+
+
+def test_generated_pages_are_up_to_date_and_ignored_by_git() -> None:
+    proc = subprocess.run([sys.executable, "-m", "generator", "render", "--check"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    tracked = subprocess.run(["git", "ls-files", "docs"], cwd=ROOT, capture_output=True, text=True, timeout=30).stdout.split()
+    assert all(p.startswith("docs/assets/") for p in tracked), tracked
