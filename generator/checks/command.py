@@ -94,8 +94,11 @@ def check_command(
         client=None if args.offline else client,
         timeout=args.timeout,
         models=cat.models,
+        env_label=L["source_env"],
     )
-    scrub = Scrubber(env.settings.secrets())
+    from generator.checks.files import file_secrets
+
+    scrub = Scrubber([*env.settings.secrets(), *file_secrets(environ, env.home, env.cwd)])
     names, secret = settings_named(items)
     rows = env.settings.table(names, secret)
     if args.sources:

@@ -41,8 +41,10 @@ class Environment:
     """Seconds a single network probe may take."""
     models: Any = None
     """The model table of the knowledge base (`ModelTable`), for model-ID checks."""
+    env_label: str = "environment"
+    """How the process environment is named in messages (localised by the CLI)."""
     settings: Settings = field(init=False)
     """Every source, parsed once."""
 
     def __post_init__(self) -> None:
-        self.settings = read_settings(self.vars, self.home, self.cwd)
+        self.settings = read_settings(self.vars, self.home, self.cwd, self.env_label)

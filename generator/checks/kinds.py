@@ -147,6 +147,44 @@ class HttpParams(Params):
     """Field of each list item holding the ID."""
 
 
+class AwsParams(Params):
+    """Parameters of `aws-region` and `aws-credentials`."""
+
+    sources: list[str] = ["claude-local", "claude-project", "claude-user", "env"]
+    """Where the tool reads its settings, highest precedence first."""
+    model_var: str | None = None
+    """Setting holding the Bedrock model ID whose profile prefix must suit the region."""
+
+
+class GcpParams(Params):
+    """Parameters of `gcp-project` and `gcp-adc`."""
+
+    sources: list[str] = ["claude-local", "claude-project", "claude-user", "env"]
+    """Where the tool reads its settings, highest precedence first."""
+
+
+class AgreeParams(Params):
+    """Parameters of `settings-agree`."""
+
+    vars: list[str] = Field(min_length=1)
+    """Settings to compare."""
+    left: str = "env"
+    """One source (the one that wins)."""
+    right: str = "openhands-toml"
+    """The other source."""
+
+
+class LitellmConfigParams(Params):
+    """Parameters of `litellm-config`."""
+
+    path_var: str = "LITELLM_CONFIG"
+    """Setting naming the config file (`litellm --config <path>`)."""
+    names: list[str] = ["litellm_config.yaml", "proxy_config.yaml", "config.yaml"]
+    """File names looked for in the working folder when the setting is unset."""
+    sources: list[str] = ["env", "dotenv"]
+    """Where the path setting is read."""
+
+
 @dataclass(frozen=True)
 class Kind:
     """A probe kind as guides see it."""
@@ -273,6 +311,79 @@ KINDS: dict[str, Kind] = {
         ),
     )
 }
+
+
+KINDS.update(
+    {
+        k.name: k
+        for k in (
+            Kind(
+                "aws-region",
+                "local",
+                AwsParams,
+                {"ok": Status.PASS, "default-region": Status.WARN, "invalid-region": Status.FAIL, "prefix-mismatch": Status.FAIL},
+                ("region", "source", "model", "expected", "found", "profile"),
+            ),
+            Kind(
+                "aws-credentials",
+                "local",
+                AwsParams,
+                {
+                    "env-keys": Status.PASS,
+                    "bearer-token": Status.PASS,
+                    "profile": Status.PASS,
+                    "sso-profile": Status.PASS,
+                    "partial-keys": Status.FAIL,
+                    "profile-missing": Status.FAIL,
+                    "malformed": Status.FAIL,
+                    "none": Status.FAIL,
+                },
+                ("profile", "source", "path", "line", "error", "access_key"),
+            ),
+            Kind(
+                "gcp-project",
+                "local",
+                GcpParams,
+                {"ok": Status.PASS, "overridden": Status.WARN, "missing": Status.FAIL},
+                ("project", "source", "ignored", "ignored_source"),
+            ),
+            Kind(
+                "gcp-adc",
+                "local",
+                GcpParams,
+                {
+                    "env-file": Status.PASS,
+                    "default-file": Status.PASS,
+                    "path-missing": Status.FAIL,
+                    "malformed": Status.FAIL,
+                    "missing": Status.FAIL,
+                },
+                ("path", "type", "line", "error"),
+            ),
+            Kind(
+                "settings-agree",
+                "local",
+                AgreeParams,
+                {"ok": Status.PASS, "differ": Status.WARN},
+                ("var", "left", "right", "left_source", "right_source", "count"),
+            ),
+            Kind(
+                "litellm-config",
+                "local",
+                LitellmConfigParams,
+                {
+                    "ok": Status.PASS,
+                    "absent": Status.SKIP,
+                    "malformed": Status.FAIL,
+                    "no-models": Status.FAIL,
+                    "missing-route": Status.FAIL,
+                    "bad-master-key": Status.FAIL,
+                },
+                ("path", "line", "error", "count", "model_name", "model", "routes"),
+            ),
+        )
+    }
+)
 
 
 def extra_outcomes(kind: Kind, params: Params) -> set[str]:

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from generator.checks.environment import Environment, Result
 from generator.checks.kinds import (
+    AgreeParams,
     ConflictParams,
     DeprecatedParams,
     FilesParams,
@@ -19,7 +20,7 @@ from generator.checks.kinds import (
     ValueParams,
 )
 from generator.checks.sources import Resolution
-from generator.secrets import mask
+from generator.secrets import is_secret_name, mask
 
 _PLACEHOLDER = re.compile(
     r"^(<.*>|\$\{?\w+\}?|x{4,}|\.\.\.|.*(your|my)[-_ ]?(api[-_ ]?)?key.*|.*\.\.\.|changeme|todo)$", re.I
@@ -238,3 +239,20 @@ def config_files(p: FilesParams, env: Environment) -> Result:
     if not existing:
         return Result("absent", values, {})
     return Result("ok", values, {"files": [s.label for s in existing]})
+
+
+def settings_agree(p: AgreeParams, env: Environment) -> Result:
+    """The same setting in two places (OpenHands env and config.toml): a difference means one is ignored."""
+    left, right = env.settings.sources.get(p.left), env.settings.sources.get(p.right)
+    values = {"var": "-", "left": "-", "right": "-", "left_source": left.label if left else p.left, "right_source": right.label if right else p.right, "count": "0"}
+    if left is None or right is None:
+        return Result("ok", values, {})
+    both = [v for v in p.vars if left.values.get(v) and right.values.get(v)]
+    values["count"] = str(len(both))
+    for var in both:
+        a, b = left.values[var].strip(), right.values[var].strip()
+        if a != b:
+            secret = is_secret_name(var)
+            values.update(var=var, left=shown(a, secret), right=shown(b, secret))
+            return Result("differ", values, {"var": var})
+    return Result("ok", values, {"compared": both})

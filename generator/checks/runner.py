@@ -24,9 +24,15 @@ def probe_for(kind: str) -> Probe:
         from generator.checks.http import http_json
 
         return http_json
-    from generator.checks import local
+    from generator.checks import cloud, litellm_config, local
 
     table: dict[str, Probe] = {
+        "aws-region": cloud.aws_region,
+        "aws-credentials": cloud.aws_credentials,
+        "gcp-project": cloud.gcp_project,
+        "gcp-adc": cloud.gcp_adc,
+        "settings-agree": local.settings_agree,
+        "litellm-config": litellm_config.litellm_config,
         "setting-present": local.setting_present,
         "key-shape": local.key_shape,
         "settings-conflict": local.settings_conflict,

@@ -1,0 +1,134 @@
+"""Config files of cloud SDKs and LiteLLM, parsed as their tools parse them; never loaded or executed."""
+
+from __future__ import annotations
+
+import configparser
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.checks.sources import FileProblem, display
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    """One config file: its data, or why it could not be read."""
+
+    path: str
+    """Displayed path (no user name)."""
+    exists: bool
+    """Whether the file is there."""
+    data: Any = None
+    """Parsed content (dict of sections for INI files)."""
+    problem: FileProblem | None = None
+    """Why it could not be parsed."""
+
+
+def _raw(path: Path, shown: str) -> str | ParsedFile:
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        return ParsedFile(shown, False)
+    except IsADirectoryError:
+        return ParsedFile(shown, True, problem=FileProblem(shown, 1, "is a folder, not a file"))
+    except OSError as exc:
+        return ParsedFile(shown, True, problem=FileProblem(shown, 1, exc.strerror or str(exc)))
+    except UnicodeDecodeError:
+        return ParsedFile(shown, True, problem=FileProblem(shown, 1, "not valid UTF-8"))
+
+
+def read_ini(path: Path, home: Path, cwd: Path) -> ParsedFile:
+    """AWS `credentials` / `config` files: section → key → value."""
+    shown = display(path, home, cwd)
+    text = _raw(path, shown)
+    if isinstance(text, ParsedFile):
+        return text
+    parser = configparser.ConfigParser(interpolation=None, strict=True)
+    try:
+        parser.read_string(text)
+    except configparser.Error as exc:
+        line = getattr(exc, "lineno", None) or 1
+        message = str(exc).splitlines()[0]
+        return ParsedFile(shown, True, problem=FileProblem(shown, int(line), message))
+    return ParsedFile(shown, True, {s: dict(parser.items(s)) for s in parser.sections()})
+
+
+def read_json(path: Path, home: Path, cwd: Path) -> ParsedFile:
+    shown = display(path, home, cwd)
+    text = _raw(path, shown)
+    if isinstance(text, ParsedFile):
+        return text
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return ParsedFile(shown, True, problem=FileProblem(shown, exc.lineno, exc.msg))
+    if not isinstance(data, dict):
+        return ParsedFile(shown, True, problem=FileProblem(shown, 1, "top level is not a JSON object"))
+    return ParsedFile(shown, True, data)
+
+
+def read_yaml(path: Path, home: Path, cwd: Path) -> ParsedFile:
+    shown = display(path, home, cwd)
+    text = _raw(path, shown)
+    if isinstance(text, ParsedFile):
+        return text
+    try:
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        return ParsedFile(shown, True, problem=FileProblem(shown, mark.line + 1 if mark else 1, str(exc.problem)))
+    except yaml.YAMLError as exc:
+        return ParsedFile(shown, True, problem=FileProblem(shown, 1, str(exc)))
+    if not isinstance(data, dict):
+        return ParsedFile(shown, True, problem=FileProblem(shown, 1, "top level is not a mapping"))
+    return ParsedFile(shown, True, data)
+
+
+def aws_files(environ: Mapping[str, str], home: Path, cwd: Path) -> tuple[ParsedFile, ParsedFile]:
+    """The shared credentials and config files, where the AWS SDKs look for them."""
+    creds = Path(environ.get("AWS_SHARED_CREDENTIALS_FILE") or home / ".aws" / "credentials").expanduser()
+    config = Path(environ.get("AWS_CONFIG_FILE") or home / ".aws" / "config").expanduser()
+    return read_ini(creds, home, cwd), read_ini(config, home, cwd)
+
+
+def adc_default_path(home: Path) -> Path:
+    return home / ".config" / "gcloud" / "application_default_credentials.json"
+
+
+def secrets_in(parsed: ParsedFile) -> list[str]:
+    """Values under secret-looking keys, anywhere in the file, for the output scrubber."""
+    from generator.secrets import is_secret_name
+
+    found: list[str] = []
+
+    def walk(node: Any, key: str = "") -> None:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                walk(v, str(k))
+        elif isinstance(node, list):
+            for v in node:
+                walk(v, key)
+        elif isinstance(node, str) and is_secret_name(key) and node:
+            found.append(node)
+
+    walk(parsed.data)
+    return found
+
+
+def file_secrets(environ: Mapping[str, str], home: Path, cwd: Path) -> list[str]:
+    """Secrets held in the cloud and LiteLLM files any probe may read, so no output can echo them."""
+    found: list[str] = []
+    for parsed in aws_files(environ, home, cwd):
+        found += secrets_in(parsed)
+    adc = environ.get("GOOGLE_APPLICATION_CREDENTIALS")
+    for path in ([Path(adc).expanduser()] if adc else []) + [adc_default_path(home)]:
+        found += secrets_in(read_json(path, home, cwd))
+    for name in ("litellm_config.yaml", "proxy_config.yaml", "config.yaml", environ.get("LITELLM_CONFIG", "")):
+        if name:
+            path = Path(name).expanduser()
+            found += secrets_in(read_yaml(path if path.is_absolute() else cwd / path, home, cwd))
+    return found

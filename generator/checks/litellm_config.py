@@ -1,0 +1,65 @@
+"""Probe for a LiteLLM proxy `config.yaml`: model_list routes and the master key, read as LiteLLM reads them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.checks.environment import Environment, Result
+from generator.checks.files import ParsedFile, read_yaml
+from generator.checks.kinds import LitellmConfigParams
+
+# Routes LiteLLM understands for Claude and the usual gateways; anything else with a slash is let through
+# (LiteLLM has over a hundred), but a bare model name is the "LLM Provider NOT provided" mistake.
+KNOWN_ROUTES = ("anthropic", "bedrock", "bedrock_converse", "vertex_ai", "openrouter", "openai", "litellm_proxy", "azure", "azure_ai", "hosted_vllm", "ollama", "gemini")
+
+
+def find_config(p: LitellmConfigParams, env: Environment) -> Path | None:
+    named = env.settings.resolve(p.path_var, p.sources).value
+    if named:
+        path = Path(named).expanduser()
+        return path if path.is_absolute() else env.cwd / path
+    for name in p.names:
+        candidate = env.cwd / name
+        if candidate.is_file() and "model_list" in candidate.read_text(encoding="utf-8", errors="replace"):
+            return candidate
+    return None
+
+
+def read_config(p: LitellmConfigParams, env: Environment) -> ParsedFile | None:
+    path = find_config(p, env)
+    return read_yaml(path, env.home, env.cwd) if path else None
+
+
+def litellm_config(p: LitellmConfigParams, env: Environment) -> Result:
+    values = {"path": "-", "line": "-", "error": "-", "count": "0", "model_name": "-", "model": "-", "routes": "-"}
+    parsed = read_config(p, env)
+    if parsed is None:
+        return Result("absent", values, {})
+    values["path"] = parsed.path
+    if not parsed.exists:
+        values["error"] = "file not found"
+        return Result("malformed", values, {"path": parsed.path})
+    if parsed.problem:
+        values.update(line=str(parsed.problem.line), error=parsed.problem.error)
+        return Result("malformed", values, {"path": parsed.path})
+    data = parsed.data
+    models = data.get("model_list")
+    if not isinstance(models, list) or not models:
+        return Result("no-models", values, {"path": parsed.path})
+    values["count"] = str(len(models))
+    routes: set[str] = set()
+    for item in models:
+        name = item.get("model_name") if isinstance(item, dict) else None
+        params = item.get("litellm_params") if isinstance(item, dict) else None
+        model = params.get("model") if isinstance(params, dict) else None
+        values.update(model_name=str(name or "-"), model=str(model or "-"))
+        if not isinstance(model, str) or "/" not in model:
+            return Result("missing-route", values, {"path": parsed.path, "model_name": name})
+        routes.add(model.split("/", 1)[0])
+    values["routes"] = ", ".join(sorted(routes))
+    settings = data.get("general_settings") or {}
+    key = settings.get("master_key") if isinstance(settings, dict) else None
+    # `os.environ/NAME` defers to the environment; only a literal key can be judged here.
+    if isinstance(key, str) and not key.startswith("os.environ/") and not key.startswith("sk-"):
+        return Result("bad-master-key", values, {"path": parsed.path})
+    return Result("ok", values, {"path": parsed.path, "routes": sorted(routes)})
