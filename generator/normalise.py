@@ -67,6 +67,7 @@ _STATUS_FORMS = [
     re.compile(r"\bapi error:? ?\(?([1-5][0-9][0-9])\b", _AIM),  # Claude Code `API Error: 401`
     re.compile(r"\bapi error \([^)\n]{1,80}\):? ([1-5][0-9][0-9])\b", _AIM),  # `API Error (model): 400`
     re.compile(r"\(([1-5][0-9][0-9])\)", _AIM),  # `Request rejected (429)`
+    re.compile(r"\bhttp(?: error| status)?:? ([1-5][0-9][0-9])\b", _AIM),  # `(HTTP 200)`
     re.compile(
         r"\b([1-5][0-9][0-9]),? (?:unauthorized|forbidden|not found|too many requests|bad request|"
         r"payment required|internal server error|service unavailable|bad gateway|gateway time-?out|"
@@ -99,10 +100,13 @@ _HTML_TAG = re.compile(r"</?[A-Za-z!][^<>]{0,500}>", _A)
 # Stainless SDKs' `Error code: 401 -`, and botocore's `An error occurred (X) when calling the Y
 # operation:`. They start a line or follow a space or a non-ASCII character (Japanese text).
 _WRAP_START = r"(^|[ \t]|[^\x00-\x7f])"
+# A bare `Error:` counts only at the start of a line: `API Error: 401` is Claude Code's wording.
 _WRAP_CLASS = re.compile(
-    _WRAP_START + r"(?:(?:[A-Za-z_][A-Za-z0-9_]*\.)*(?:[A-Z][A-Za-z0-9]*)?(?:Error|Exception|Warning):[ \t]*)+",
+    _WRAP_START
+    + r"(?:(?:[A-Za-z_][A-Za-z0-9_]*\.)*[A-Z][A-Za-z0-9]*(?:Error|Exception|Warning):[ \t]*)+",
     re.ASCII | re.MULTILINE,
 )
+_WRAP_BARE = re.compile(r"^([ \t]*)Error:[ \t]*", re.ASCII | re.MULTILINE)
 _WRAP_CODE = re.compile(_WRAP_START + r"error code: ?[0-9]{3}(?: ?- ?| |$)", _AIM)
 _WRAP_BOTO = re.compile(
     _WRAP_START
@@ -114,17 +118,18 @@ _WRAP_BOTO = re.compile(
 # R10 what varies between two pastes of one error (the text is lowercase by now).
 _IDS = re.compile(
     r"\b(?:req|msg|user|org|toolu|chatcmpl|gen|resp|run|sess|call|batch|file|key)[_-][a-z0-9]{6,}\b", _A
-)
+)  # kept when it has no digit: `key-generate` is a word, `req_011cs...` an ID
 _UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", _A)
 _DATETIME = re.compile(
     r"\b[0-9]{4}[-/][0-9]{2}[-/][0-9]{2}(?:[t ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?"
     r"(?:z|[+-][0-9]{2}:?[0-9]{2})?)?\b",
     _A,
 )
-_TIME = re.compile(r"\b[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?(?: ?[ap]\.?m\b\.?)?", _A)
+_TIME = re.compile(r"\b[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?z?)?(?: ?[ap]\.?m\b\.?|\b)", _A)
 _HEX = re.compile(r"\b[0-9a-f]{16,}\b", _A)
 # Keys, tokens and signatures: long runs with letters and digits (a key's prefix goes with it).
-_TOKEN = re.compile(r"[a-z0-9_+/=-]{40,}", _A)
+# `/` is not part of a run, so resource paths (`projects/p/locations/r/...`) stay.
+_TOKEN = re.compile(r"[a-z0-9_+=-]{40,}", _A)
 _NUMBER = re.compile(r"[0-9]+(?:[.,][0-9]+)*", _A)
 _QUOTES = re.compile("[\"'`\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u00ab\u00bb\u300c\u300d\u300e\u300f]")
 _SPACE = re.compile(r"[ \t\n\r\f\v]+", _A)
@@ -224,6 +229,7 @@ def _strip_wrappers(decoded: str) -> str:
     s = _HTML_BLOCK.sub(" ", s)
     s = _HTML_TAG.sub(" ", s)
     s = _WRAP_BOTO.sub(r"\1", s)
+    s = _WRAP_BARE.sub(r"\1", s)
     s = _WRAP_CLASS.sub(r"\1", s)
     return _WRAP_CODE.sub(r"\1", s)
 
@@ -231,7 +237,7 @@ def _strip_wrappers(decoded: str) -> str:
 def _canon(s: str) -> str:
     """R10: lowercase, drop what varies, numbers to 0, no quotes, single spaces."""
     s = s.lower()
-    s = _IDS.sub("", s)
+    s = _IDS.sub(_id, s)
     s = _UUID.sub("", s)
     s = _DATETIME.sub("", s)
     s = _TIME.sub("", s)
@@ -240,6 +246,10 @@ def _canon(s: str) -> str:
     s = _NUMBER.sub("0", s)
     s = _QUOTES.sub("", s)
     return _SPACE.sub(" ", s).strip()
+
+
+def _id(m: re.Match[str]) -> str:
+    return "" if any(c.isdigit() for c in m.group(0)) else m.group(0)
 
 
 def _token(m: re.Match[str]) -> str:
@@ -258,6 +268,7 @@ def _token(m: re.Match[str]) -> str:
 _QUOTE_CHARS = frozenset("\"'`\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u00ab\u00bb\u300c\u300d\u300e\u300f")
 _QUANTIFIER = re.compile(r"\{[0-9]*(?:,[0-9]*)?\}", _A)
 _PATTERN_NUMBER = re.compile(r"[0-9]+(?:[.,][0-9]+)*", _A)
+_QUOTE_QUANTIFIER = re.compile(r"(?:[?*+]|\{[0-9]*(?:,[0-9]*)?\})\??", _A)
 
 
 def adapt_pattern(pattern: str) -> str:
@@ -272,8 +283,8 @@ def adapt_pattern(pattern: str) -> str:
             continue
         if in_class:
             out.append(c)
-            # `]` right after `[` or `[^` is a literal in both Python and JavaScript... in Python
-            # only; the common subset forbids relying on it, so a `]` always closes here.
+            # A `]` right after `[` is a literal in Python only; validation rejects it, so a `]`
+            # always closes the class here.
             if c == "]":
                 in_class = False
             i += 1
@@ -296,7 +307,9 @@ def adapt_pattern(pattern: str) -> str:
             i = num.end()
             continue
         if c in _QUOTE_CHARS:
-            i += 1
+            # A quantifier on the dropped quote would otherwise apply to what precedes it.
+            q = _QUOTE_QUANTIFIER.match(pattern, i + 1)
+            i = q.end() if q else i + 1
             continue
         out.append(c)
         i += 1

@@ -28,6 +28,7 @@ class Seen:
     method: str
     path: str
     headers: dict[str, str]
+    body: bytes = b""
 
 
 @contextmanager
@@ -37,8 +38,16 @@ def serve(routes: dict[str, Reply] | Callable[[str], Reply]) -> Iterator[tuple[s
     stop = threading.Event()
 
     class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+            length = int(self.headers.get("content-length") or 0)
+            body = self.rfile.read(length) if length else b""
+            self._answer("POST", body)
+
         def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-            seen.append(Seen("GET", self.path, {k.lower(): v for k, v in self.headers.items()}))
+            self._answer("GET", b"")
+
+        def _answer(self, method: str, request_body: bytes) -> None:
+            seen.append(Seen(method, self.path, {k.lower(): v for k, v in self.headers.items()}, request_body))
             reply = (
                 routes(self.path)
                 if callable(routes)

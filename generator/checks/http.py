@@ -79,9 +79,13 @@ def http_json(p: HttpParams, env: Environment) -> Result:
         values["model"] = model
     if env.client is None:
         return Result("offline", values)
-    ev: dict[str, Any] = {"url": values["url"], "method": "GET"}
+    ev: dict[str, Any] = {"url": values["url"], "method": p.method}
+    payload = None
+    if p.method == "POST":
+        payload = {**p.body, "model": model or p.model_default}
+        values["model"] = str(payload["model"])
     try:
-        status, ctype, body, resp_headers = _fetch(env.client, url, headers, env.timeout)
+        status, ctype, body, resp_headers = _fetch(env.client, p.method, url, headers, env.timeout, payload)
     except _BodyTooLarge:
         values["detail"] = f"body larger than {MAX_BODY // (1024 * 1024)} MB"
         return Result("bad-json", values, ev)
@@ -118,6 +122,8 @@ def http_json(p: HttpParams, env: Environment) -> Result:
         if retry:
             values["retry_after"] = retry[:20]
         outcome = STATUS_OUTCOMES.get(status) or ("server-error" if status >= 500 else "unexpected-status")
+        if outcome == "bad-request" and p.method == "GET":
+            outcome = "unexpected-status"  # only a message request has a documented 400
         return Result(outcome, values, ev)
     if not p.list_field:
         return Result("ok", values, ev)
@@ -128,7 +134,7 @@ def http_json(p: HttpParams, env: Environment) -> Result:
     ids = [item.get(p.id_field) for item in items if isinstance(item, dict)]
     values["count"] = str(len(ids))
     ev["count"] = len(ids)
-    if model and model not in ids:
+    if model and p.method == "GET" and model not in ids:
         return Result("model-missing", values, ev)
     return Result("ok", values, ev)
 
@@ -138,12 +144,17 @@ class _BodyTooLarge(Exception):
 
 
 def _fetch(
-    client: httpx.Client, url: str, headers: dict[str, str], timeout: float
+    client: httpx.Client,
+    method: str,
+    url: str,
+    headers: dict[str, str],
+    timeout: float,
+    payload: dict[str, Any] | None = None,
 ) -> tuple[int, str, bytes, httpx.Headers]:
     # httpx's read timeout is per chunk, so a server that drips one byte a second never trips
     # it; the whole exchange is bounded here instead.
     deadline = time.monotonic() + timeout
-    with client.stream("GET", url, headers=headers, follow_redirects=False, timeout=timeout) as resp:
+    with client.stream(method, url, headers=headers, json=payload, follow_redirects=False, timeout=timeout) as resp:
         chunks, size = [], 0
         # Decoded bytes are counted, so a compressed bomb is cut off as well.
         for chunk in resp.iter_bytes():

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -142,7 +142,13 @@ class HttpParams(Params):
     model_var: str | None = None
     """Setting whose model ID must appear in the listed IDs."""
     list_field: str = "data"
-    """Field of the JSON reply holding the list (dotted path)."""
+    """Field of the JSON reply holding the list (dotted path); empty when the reply is not a list."""
+    method: Literal["GET", "POST"] = "GET"
+    """HTTP method; POST only for `http-paid` (a request that spends tokens)."""
+    body: dict[str, Any] = {}
+    """JSON body of a POST; the model setting's value goes into `model`."""
+    model_default: str | None = None
+    """Model sent in a POST body when the model setting is unset."""
     id_field: str = "id"
     """Field of each list item holding the ID."""
 
@@ -383,6 +389,16 @@ KINDS.update(
             ),
         )
     }
+)
+
+
+# A real request that spends tokens (a one-token message): run only with --live.
+KINDS["http-paid"] = Kind(
+    "http-paid",
+    "paid-call",
+    HttpParams,
+    {**KINDS["http-json"].outcomes, "bad-request": Status.FAIL},
+    KINDS["http-json"].values,
 )
 
 

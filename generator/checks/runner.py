@@ -20,7 +20,7 @@ Probe = Callable[[Any, Environment], Result]
 
 def probe_for(kind: str) -> Probe:
     """The probe function of a kind; the HTTP module is imported only when a network check runs."""
-    if kind == "http-json":
+    if kind in ("http-json", "http-paid"):
         from generator.checks.http import http_json
 
         return http_json

@@ -1,0 +1,457 @@
+"""Match a pasted error to the entries whose `match:` declarations recognise it.
+
+The index is compiled once from the catalogue (or from its cached JSON form, see
+`explain_index.py`). Each declared pattern is split at its top-level `|`; each alternative keeps
+the longest literal every match must contain. A text is first cut into 4-character grams, the
+grams pick the alternatives whose literal may occur, and only those regexes run (compiled on
+first use). That keeps a call fast with 10,000 declared patterns.
+
+Scoring: a pattern hit is strong evidence and the only way in (a status or type alone never
+makes a match: an honest "nothing matched" beats a guess); a longer pattern scores more. The
+status and error type the text states add medium evidence, and a status the entry never has
+takes some away. Hints, the words that name a provider, are weak and break ties. When two
+providers' entries read the same words of a text that names neither, they get the same score.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from generator.normalise import Normalised, adapt_pattern, normalise
+
+if TYPE_CHECKING:
+    from generator.catalogue import Catalogue
+
+__all__ = [
+    "Index",
+    "IndexEntry",
+    "Match",
+    "Pattern",
+    "Why",
+    "compile_patterns",
+    "explain",
+    "required_literal",
+    "split_alternatives",
+]
+
+# Points; see the module docstring for what each stands for.
+PATTERN_HIT = 60
+WEIGHT_CAP = 40  # literal characters counted; half of them are added
+EXTRA_PATTERN = 2  # each further pattern of the same entry that also matched...
+EXTRA_PATTERN_CAP = 4  # ...up to this
+STATUS_MATCH = 12
+STATUS_CONFLICT = -20
+TYPE_MATCH = 12
+HINT = 3
+HINT_CAP = 6
+MAX_POINTS = PATTERN_HIT + WEIGHT_CAP // 2 + EXTRA_PATTERN_CAP + STATUS_MATCH + TYPE_MATCH + HINT_CAP
+# Two readings of the same words: spans overlapping by at least this share of the shorter one.
+SAME_SPAN = 0.5
+GRAM = 4
+FLAGS = re.IGNORECASE | re.ASCII  # ASCII: `\w`, `\d`, `\b` as in JavaScript
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """One alternative of a declared pattern, ready for the prefilter."""
+
+    source: str
+    """The pattern as the guide declares it."""
+    regex: str
+    """This alternative, adapted to the normalised text (quotes dropped, numbers as 0)."""
+    literal: str
+    """Lowercase text every match contains; empty when the regex has none."""
+    weight: int
+    """How specific the alternative is: its required literal characters."""
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """What matching and output need of one entry."""
+
+    id: str
+    """Full ID, `provider/entry-id`."""
+    provider: str
+    """Provider ID."""
+    entry: str
+    """Entry ID within the provider."""
+    order: int
+    """Position in the catalogue, for stable ordering of equal scores."""
+    title: Mapping[str, str]
+    """Title per language (`ja`, `en`)."""
+    status: tuple[int, ...]
+    """HTTP statuses the entry arrives with."""
+    types: tuple[str, ...]
+    """Error types or codes, lowercased."""
+    hints: tuple[str, ...]
+    """Words that point at the provider, lowercased."""
+    patterns: tuple[Pattern, ...]
+    """Alternatives of the declared patterns."""
+    exclude: tuple[Pattern, ...]
+    """Alternatives of the exclusion patterns."""
+    data: Mapping[str, Any]
+    """The entry's record in the index document (causes, fix, checks, covers...)."""
+
+
+@dataclass(frozen=True)
+class Why:
+    """The evidence behind one match."""
+
+    pattern: str
+    """The declared pattern that matched best."""
+    matched: str
+    """The part of the normalised text it matched."""
+    status: int | None = None
+    """The stated status the entry has, if any."""
+    status_conflict: tuple[int, ...] = ()
+    """Statuses the text states when the entry has none of them."""
+    error_type: str | None = None
+    """The stated error type the entry has, if any."""
+    hints: tuple[str, ...] = ()
+    """Hints of the entry found in the text."""
+    tied_with: tuple[str, ...] = ()
+    """Other providers' entries that read the same words equally (the text names no provider)."""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "pattern": self.pattern,
+            "matched": self.matched,
+            "status": self.status,
+            "status_conflict": list(self.status_conflict),
+            "error_type": self.error_type,
+            "hints": list(self.hints),
+            "tied_with": list(self.tied_with),
+        }
+
+
+@dataclass(frozen=True)
+class Match:
+    """One entry that fits a pasted text."""
+
+    entry: IndexEntry
+    """The entry."""
+    score: int
+    """0-100; equal scores mean equally good readings."""
+    why: Why
+    """What matched."""
+
+
+@dataclass(frozen=True)
+class _Hit:
+    pattern: Pattern
+    variant: int  # 0: `text`, 1: `full`
+    start: int
+    end: int
+    matched: str
+
+
+@dataclass(frozen=True)
+class Index:
+    """Every entry's declarations, compiled for matching."""
+
+    entries: tuple[IndexEntry, ...]
+    """Entries in catalogue order."""
+    grams: Mapping[str, tuple[tuple[int, int], ...]] = field(repr=False)
+    """Gram → (entry position, pattern position) of the alternatives whose literal holds it."""
+    unfiltered: tuple[tuple[int, int], ...] = field(repr=False)
+    """Alternatives too short or too loose for the prefilter; always run."""
+    provider_hints: Mapping[str, tuple[str, ...]] = field(repr=False)
+    """Provider → every hint of its entries."""
+    _compiled: dict[str, re.Pattern[str]] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Index:
+        """Build from the index document (`explain_index.index_data`)."""
+        entries = []
+        for order, rec in enumerate(data["entries"]):
+            entries.append(
+                IndexEntry(
+                    id=rec["id"],
+                    provider=rec["provider"],
+                    entry=rec["entry"],
+                    order=order,
+                    title=rec["title"],
+                    status=tuple(rec["status"]),
+                    types=tuple(rec["types"]),
+                    hints=tuple(rec["hints"]),
+                    patterns=tuple(_pattern(p) for p in rec["patterns"]),
+                    exclude=tuple(_pattern(p) for p in rec["exclude"]),
+                    data=rec,
+                )
+            )
+        return cls.build(entries)
+
+    @classmethod
+    def from_catalogue(cls, cat: Catalogue) -> Index:
+        from generator.explain_index import index_data
+
+        return cls.from_data(index_data(cat))
+
+    @classmethod
+    def build(cls, entries: Sequence[IndexEntry]) -> Index:
+        keyed: list[tuple[str, tuple[int, int]]] = []
+        unfiltered: list[tuple[int, int]] = []
+        for i, e in enumerate(entries):
+            for j, p in enumerate(e.patterns):
+                if len(p.literal) < GRAM:
+                    unfiltered.append((i, j))
+                else:
+                    keyed.append((p.literal, (i, j)))
+        # Each literal is filed under its rarest gram, so a common gram ("erro") wakes few regexes.
+        counts: dict[str, int] = {}
+        for literal, _ in keyed:
+            for g in _grams(literal):
+                counts[g] = counts.get(g, 0) + 1
+        grams: dict[str, list[tuple[int, int]]] = {}
+        for literal, ref in keyed:
+            rarest = min(_grams(literal), key=lambda g: (counts[g], g))
+            grams.setdefault(rarest, []).append(ref)
+        hints: dict[str, list[str]] = {}
+        for e in entries:
+            bucket = hints.setdefault(e.provider, [])
+            bucket += [h for h in e.hints if h not in bucket]
+        return cls(
+            entries=tuple(entries),
+            grams={g: tuple(refs) for g, refs in grams.items()},
+            unfiltered=tuple(unfiltered),
+            provider_hints={p: tuple(h) for p, h in hints.items()},
+        )
+
+    def regex(self, source: str) -> re.Pattern[str]:
+        compiled = self._compiled.get(source)
+        if compiled is None:
+            compiled = self._compiled[source] = re.compile(source, FLAGS)
+        return compiled
+
+    def candidates(self, n: Normalised) -> list[tuple[int, int]]:
+        """Alternatives whose literal occurs in the text, plus the unfiltered ones."""
+        found: set[tuple[int, int]] = set(self.unfiltered)
+        for variant in (n.text, n.full):
+            for g in {variant[k : k + GRAM] for k in range(len(variant) - GRAM + 1)}:
+                refs = self.grams.get(g)
+                if refs:
+                    found.update(refs)
+        return sorted(found)
+
+
+def _pattern(rec: Mapping[str, Any]) -> Pattern:
+    return Pattern(rec["source"], rec["regex"], rec["literal"], rec["weight"])
+
+
+def _grams(literal: str) -> set[str]:
+    return {literal[k : k + GRAM] for k in range(len(literal) - GRAM + 1)}
+
+
+# --- compiling declared patterns --------------------------------------------------------------
+_QUANT = re.compile(r"[?*+]|\{[0-9]*(?:,[0-9]*)?\}", re.ASCII)
+_OPTIONAL = re.compile(r"[?*]|\{0*(?:,[0-9]*)?\}", re.ASCII)
+
+
+def split_alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a regex (`a|b(c|d)` → `a`, `b(c|d)`)."""
+    parts, start, depth, i, in_class = [], 0, 0, 0, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    parts.append(pattern[start:])
+    return parts
+
+
+def required_literal(alternative: str) -> tuple[str, int]:
+    """The longest run of literal text every match of a `|`-free regex contains, and the count
+    of all such literal characters (the alternative's weight)."""
+    runs: list[str] = []
+    run: list[str] = []
+    i, depth, n = 0, 0, len(alternative)
+
+    def close() -> None:
+        if run:
+            runs.append("".join(run))
+            run.clear()
+
+    while i < n:
+        c = alternative[i]
+        char: str | None = None
+        if c == "\\":
+            nxt = alternative[i + 1 : i + 2]
+            # An escaped punctuation mark is that mark; `\d`, `\b`, `\1`... are not literals.
+            char = nxt if nxt and not nxt.isalnum() else None
+            i += 2
+        elif c == "[":
+            i += 1
+            while i < n and alternative[i] != "]":
+                i += 2 if alternative[i] == "\\" else 1
+            i += 1
+        elif c == "(":
+            depth += 1
+            i += 1
+        elif c == ")":
+            depth -= 1
+            i += 1
+        elif c in ".^$|":
+            i += 1
+        elif c in "?*+" or (c == "{" and _QUANT.match(alternative, i)):
+            q = _QUANT.match(alternative, i)
+            i = q.end() if q else i + 1
+        else:
+            char = c
+            i += 1
+        if char is None or depth > 0:
+            close()
+            continue
+        q = _QUANT.match(alternative, i)
+        if q and _OPTIONAL.fullmatch(q.group(0)):
+            close()  # the character may be absent
+        elif q:
+            run.append(char.lower())
+            close()  # the character may repeat: what follows is not next to it
+        else:
+            run.append(char.lower())
+    close()
+    longest = max(runs, key=len, default="")
+    return longest, sum(len(r) for r in runs)
+
+
+def compile_patterns(declared: Iterable[str]) -> list[dict[str, Any]]:
+    """Declared patterns as index records: one per top-level alternative."""
+    out: list[dict[str, Any]] = []
+    for source in declared:
+        for alt in split_alternatives(adapt_pattern(source)):
+            if not alt:
+                continue  # an empty alternative would match every text
+            literal, weight = required_literal(alt)
+            out.append({"source": source, "regex": alt, "literal": literal, "weight": weight})
+    return out
+
+
+# --- matching ---------------------------------------------------------------------------------
+_last: tuple[Catalogue, Index] | None = None
+
+
+def _index_of(source: Catalogue | Index) -> Index:
+    global _last
+    if isinstance(source, Index):
+        return source
+    if _last is None or _last[0] is not source:
+        _last = (source, Index.from_catalogue(source))
+    return _last[1]
+
+
+def explain(text: str, source: Catalogue | Index) -> list[Match]:
+    """Entries that fit a pasted error, best first; empty when no pattern matched."""
+    index = _index_of(source)
+    n = normalise(text)
+    hits: dict[int, list[_Hit]] = {}
+    for i, j in index.candidates(n):
+        p = index.entries[i].patterns[j]
+        if p.literal and p.literal not in n.text and p.literal not in n.full:
+            continue
+        hit = _search(index, p, n)
+        if hit:
+            hits.setdefault(i, []).append(hit)
+    scored: list[tuple[int, IndexEntry, Why, _Hit, tuple[int, int, int]]] = []
+    for i, entry_hits in hits.items():
+        entry = index.entries[i]
+        if any(_search(index, x, n) for x in entry.exclude):
+            continue
+        points, why, best, parts = _score(entry, entry_hits, n)
+        scored.append((points, entry, why, best, parts))
+    _level_ties(scored)
+    scored.sort(key=lambda s: (-s[0], s[1].order))
+    return [Match(e, min(100, round(100 * max(0, pts) / MAX_POINTS)), why) for pts, e, why, _, _ in scored]
+
+
+def _search(index: Index, p: Pattern, n: Normalised) -> _Hit | None:
+    rx = index.regex(p.regex)
+    for variant, text in enumerate((n.text, n.full)):
+        m = rx.search(text)
+        if m:
+            return _Hit(p, variant, m.start(), m.end(), m.group(0))
+    return None
+
+
+def _score(
+    entry: IndexEntry, entry_hits: list[_Hit], n: Normalised
+) -> tuple[int, Why, _Hit, tuple[int, int, int]]:
+    best = max(entry_hits, key=lambda h: (h.pattern.weight, -h.variant, -h.start))
+    distinct = {h.pattern.source for h in entry_hits} - {best.pattern.source}
+    points = PATTERN_HIT + min(best.pattern.weight, WEIGHT_CAP) // 2
+    points += min(EXTRA_PATTERN * len(distinct), EXTRA_PATTERN_CAP)
+    status = next((s for s in n.statuses if s in entry.status), None)
+    conflict: tuple[int, ...] = ()
+    status_points = 0
+    if status is not None:
+        status_points = STATUS_MATCH
+    elif n.statuses and entry.status:
+        status_points, conflict = STATUS_CONFLICT, n.statuses
+    error_type = next((t for t in entry.types if t in n.types), None)
+    type_points = TYPE_MATCH if error_type else 0
+    hints = tuple(h for h in entry.hints if _has_hint(n.raw, h))
+    points += status_points + type_points + min(HINT * len(hints), HINT_CAP)
+    why = Why(best.pattern.source, best.matched, status, conflict, error_type, hints)
+    return points, why, best, (status_points, type_points, len(hints))
+
+
+def _has_hint(raw: str, hint: str) -> bool:
+    """Long hints are looked up as they are; short ones (`sso`) must stand as a word."""
+    if len(hint) >= 5:
+        return hint in raw
+    start = raw.find(hint)
+    while start != -1:
+        before = raw[start - 1 : start]
+        after = raw[start + len(hint) : start + len(hint) + 1]
+        if not (before.isalnum() and hint[0].isalnum()) and not (after.isalnum() and hint[-1].isalnum()):
+            return True
+        start = raw.find(hint, start + 1)
+    return False
+
+
+def _level_ties(scored: list[tuple[int, IndexEntry, Why, _Hit, tuple[int, int, int]]]) -> None:
+    """Entries of different providers that read the same words, with the same status and type
+    evidence and no hint naming either provider, are equally good: give them the best score."""
+    group = list(range(len(scored)))
+
+    def root(k: int) -> int:
+        while group[k] != k:
+            k = group[k]
+        return k
+
+    for a in range(len(scored)):
+        for b in range(a + 1, len(scored)):
+            pa, ea, _, ha, xa = scored[a]
+            pb, eb, _, hb, xb = scored[b]
+            if ea.provider == eb.provider or xa != xb or xa[2] or ha.variant != hb.variant:
+                continue
+            overlap = min(ha.end, hb.end) - max(ha.start, hb.start)
+            shorter = min(ha.end - ha.start, hb.end - hb.start)
+            if shorter > 0 and overlap >= SAME_SPAN * shorter:
+                group[root(b)] = root(a)
+    members: dict[int, list[int]] = {}
+    for k in range(len(scored)):
+        members.setdefault(root(k), []).append(k)
+    for ks in members.values():
+        if len(ks) < 2:
+            continue
+        top = max(scored[k][0] for k in ks)
+        for k in ks:
+            pts, e, why, hit, parts = scored[k]
+            others = tuple(scored[o][1].id for o in ks if o != k)
+            why = Why(why.pattern, why.matched, why.status, why.status_conflict, why.error_type, why.hints, others)
+            scored[k] = (top, e, why, hit, parts)
