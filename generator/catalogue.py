@@ -9,22 +9,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from generator import codes
-from generator.checks.kinds import KINDS, SOURCE_IDS, extra_outcomes
+from generator.checks.kinds import KINDS, SOURCE_IDS, Params, extra_outcomes
 from generator.model import CheckSpec, Entry, Guide, ModelTable
+from generator.paths import default_guides_dir
 from generator.problems import Problem, dotted, from_pydantic
 from generator.yamlmarks import Loc, Marked, YamlProblem, load
 
 MODELS_FILE = "models.yaml"
-
-
-def default_guides_dir() -> Path:
-    """The guides shipped in the wheel, else the ones beside the package in a clone."""
-    here = Path(__file__).resolve().parent
-    packaged = here / "guides"
-    return packaged if packaged.is_dir() else here.parent / "guides"
 
 
 @dataclass(frozen=True)
@@ -241,7 +235,7 @@ def _check_kind(gf: GuideFile, i: int, spec: CheckSpec) -> list[Problem]:
             )
         ]
     try:
-        params = kind.params.model_validate(spec.params)
+        params = validate_params(kind.params, spec.params)
     except ValidationError as exc:
         return from_pydantic(exc.errors(), gf.marked, gf.path, prefix=(*loc, "params"))
     out = []
@@ -280,7 +274,13 @@ def _check_kind(gf: GuideFile, i: int, spec: CheckSpec) -> list[Problem]:
                 for placeholder in _placeholders(text.get(lang) if text else ""):
                     if placeholder not in kind.values:
                         where = (*loc, "outcomes", name, field_name, lang)
-                        out.append(Problem(gf.path, gf.marked.line_of(where), f"{dotted(where)}: unknown placeholder '{{{placeholder}}}' (kind '{spec.kind}' offers: {', '.join(kind.values)})"))
+                        out.append(
+                            Problem(
+                                gf.path,
+                                gf.marked.line_of(where),
+                                f"{dotted(where)}: unknown placeholder '{{{placeholder}}}' (kind '{spec.kind}' offers: {', '.join(kind.values)})",
+                            )
+                        )
         status = kind.outcomes.get(name, "fail")
         if str(getattr(status, "value", status)) in ("warn", "fail") and outcome.fix is None:
             where = (*loc, "outcomes", name)
@@ -348,6 +348,21 @@ def _cross_check(cat: Catalogue) -> None:
                     )
 
 
-def params_of(spec: CheckSpec) -> Any:
+_ADAPTERS: dict[type[Params], TypeAdapter[Any]] = {}
+
+
+def _adapter(cls: type[Params]) -> TypeAdapter[Any]:
+    if cls not in _ADAPTERS:
+        _ADAPTERS[cls] = TypeAdapter(cls)
+    return _ADAPTERS[cls]
+
+
+def validate_params(cls: type[Params], raw: dict[str, Any]) -> Params:
+    """Probe parameters checked against their dataclass (raises pydantic's ValidationError)."""
+    result: Params = _adapter(cls).validate_python(raw)
+    return result
+
+
+def params_of(spec: CheckSpec) -> Params:
     """The validated parameters of a check (the catalogue has already accepted them)."""
-    return KINDS[spec.kind].params.model_validate(spec.params)
+    return validate_params(KINDS[spec.kind].params, spec.params)

@@ -77,10 +77,19 @@ def list_document(cat: Catalogue) -> dict[str, Any]:
 
 def list_command(guides: Path | None, *, as_json: bool, kinds: bool) -> int:
     if kinds:
+        from pydantic import TypeAdapter
+
         for kind in KINDS.values():
             print(f"{kind.name}  ({kind.cost})")
-            for name, field in kind.params.model_fields.items():
-                print(f"    param {name}: {field.description or ''}")
+            props: dict[str, Any] = {}
+            # Inherited fields carry their docstring in the base class's schema only.
+            for cls in reversed(kind.params.__mro__[:-1]):
+                for name, prop in TypeAdapter(cls).json_schema().get("properties", {}).items():
+                    if prop.get("description") or name not in props:
+                        props[name] = prop
+            for name, prop in props.items():
+                print(f"    param {name}: {prop.get('description', '')}")
+            print(f"    values: {', '.join(kind.values)}")
             print("    outcomes: " + ", ".join(f"{k}={v.value}" for k, v in kind.outcomes.items()))
         return 0
     cat = _loaded(guides)
@@ -104,6 +113,16 @@ def render_command(guides: Path | None, docs: Path | None, *, check: bool) -> in
     if cat is None:
         return 2
     result = render_site(cat, docs or Path("docs"), write=not check)
+    from generator.catalogue import default_guides_dir
+    from generator.checks.plan import PLAN_FILE, is_fresh, write_plan
+
+    # The compiled check plan belongs to the bundled guides only; other folders compile on the fly.
+    root = guides or default_guides_dir()
+    if root.resolve() == default_guides_dir().resolve():
+        if check and not is_fresh(cat, root):
+            result.changed.append(PLAN_FILE)
+        elif not check:
+            write_plan(cat, root)
     if check:
         if result.changed:
             for path in result.changed[:20]:

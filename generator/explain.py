@@ -375,7 +375,12 @@ def explain(text: str, source: Catalogue | Index) -> list[Match]:
         scored.append((points, entry, why, best, parts))
     _level_ties(scored)
     scored.sort(key=lambda s: (-s[0], s[1].order))
-    return [Match(e, min(100, round(100 * max(0, pts) / MAX_POINTS)), why) for pts, e, why, _, _ in scored]
+    return [Match(e, _percent(pts), why) for pts, e, why, _, _ in scored]
+
+
+def _percent(points: int) -> int:
+    """Points as 0-100, rounded half up in integers (the browser must round the same way)."""
+    return min(100, (200 * max(0, points) + MAX_POINTS) // (2 * MAX_POINTS))
 
 
 def _search(index: Index, p: Pattern, n: Normalised) -> _Hit | None:
@@ -417,10 +422,15 @@ def _has_hint(raw: str, hint: str) -> bool:
     while start != -1:
         before = raw[start - 1 : start]
         after = raw[start + len(hint) : start + len(hint) + 1]
-        if not (before.isalnum() and hint[0].isalnum()) and not (after.isalnum() and hint[-1].isalnum()):
+        if not (_word(before) and _word(hint[0])) and not (_word(after) and _word(hint[-1])):
             return True
         start = raw.find(hint, start + 1)
     return False
+
+
+def _word(c: str) -> bool:
+    # ASCII only: a hint written next to Japanese text still stands as a word.
+    return c.isascii() and c.isalnum()
 
 
 def _level_ties(scored: list[tuple[int, IndexEntry, Why, _Hit, tuple[int, int, int]]]) -> None:
@@ -453,5 +463,7 @@ def _level_ties(scored: list[tuple[int, IndexEntry, Why, _Hit, tuple[int, int, i
         for k in ks:
             pts, e, why, hit, parts = scored[k]
             others = tuple(scored[o][1].id for o in ks if o != k)
-            why = Why(why.pattern, why.matched, why.status, why.status_conflict, why.error_type, why.hints, others)
+            why = Why(
+                why.pattern, why.matched, why.status, why.status_conflict, why.error_type, why.hints, others
+            )
             scored[k] = (top, e, why, hit, parts)

@@ -21,7 +21,15 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from generator.catalogue import Catalogue
 
-__all__ = ["FORMAT", "cache_dir", "cached_index_data", "guides_dir", "index_data", "site_data", "write_site_index"]
+__all__ = [
+    "FORMAT",
+    "cache_dir",
+    "cached_index_data",
+    "guides_dir",
+    "index_data",
+    "site_data",
+    "write_site_index",
+]
 
 # Bump when the document's shape changes.
 FORMAT = 1
@@ -105,42 +113,43 @@ def cache_dir() -> Path:
     return Path(base) / "llm-access-doctor" if base else Path.home() / ".cache" / "llm-access-doctor"
 
 
-def _cache_key(root: Path) -> str | None:
-    parts: list[str] = [str(FORMAT), str(root.resolve())]
+def _cache_name(root: Path) -> str | None:
+    """`explain-<folder>-<state>.json`: one current file per guides folder."""
+    folder = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:8]
+    parts: list[str] = [str(FORMAT)]
     try:
         for path in sorted(root.glob("*.yaml")) + [_HERE / name for name in _CODE]:
             st = path.stat()
             parts.append(f"{path.name}:{st.st_size}:{st.st_mtime_ns}")
     except OSError:
         return None
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:20]
+    return f"explain-{folder}-{hashlib.sha256(chr(10).join(parts).encode()).hexdigest()[:16]}.json"
 
 
-def cached_index_data(root: Path | None = None) -> tuple[dict[str, Any] | None, list[str]]:
+def cached_index_data(root: Path | None = None) -> dict[str, Any]:
     """The command-line index document for a guides folder, from the cache when it is current.
 
-    Returns the document, or None with the guides' problems (as `path:line: message`) when they
-    do not load cleanly."""
+    Guides with problems still give an index of the entries that loaded (a reader pasting an
+    error is not the one to fix a guide); the document's `problems` lists them."""
     root = root or guides_dir()
-    key = _cache_key(root)
+    name = _cache_name(root)
     folder = cache_dir()
-    path = folder / f"explain-{key}.json" if key else None
+    path = folder / name if name else None
     if path is not None:
         try:
             data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
             if data.get("format") == FORMAT:
-                return data, []
+                return data
         except (OSError, ValueError):
             pass  # absent or damaged: rebuild
     from generator.catalogue import load_catalogue
 
     cat = load_catalogue(root)
-    if cat.problems:
-        return None, [str(p) for p in cat.problems]
     data = index_data(cat)
+    data["problems"] = [str(p) for p in cat.problems]
     if path is not None:
         _store(folder, path, data)
-    return data, []
+    return data
 
 
 def _store(folder: Path, path: Path, data: dict[str, Any]) -> None:
@@ -150,7 +159,7 @@ def _store(folder: Path, path: Path, data: dict[str, Any]) -> None:
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, path)
-        for old in folder.glob("explain-*.json"):
+        for old in folder.glob(path.name.rsplit("-", 1)[0] + "-*.json"):
             if old != path:
                 old.unlink(missing_ok=True)
     except OSError:

@@ -7,13 +7,13 @@ from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 UI_FILE = Path(__file__).resolve().parent / "templates" / "ui.yaml"
 
 
 @cache
 def ui() -> dict[str, dict[str, str]]:
+    import yaml  # only the site and the slow path need it; `check` reads labels from the plan
+
     data: dict[str, dict[str, str]] = yaml.load(UI_FILE.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
     return data
 

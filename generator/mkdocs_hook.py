@@ -11,7 +11,12 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from mkdocs.plugins import event_priority
+
+from generator import site_i18n
 from generator.catalogue import load_catalogue
+from generator.explain_index import write_site_index
+from generator.labels import ui
 from generator.render import nav, render_site
 
 log = logging.getLogger("mkdocs.hooks.generator")
@@ -26,6 +31,12 @@ def on_config(config: Any, **_: Any) -> Any:
             log.error(str(p))
         raise SystemExit(f"{len(cat.problems)} problem(s) in the guides; run: python -m generator validate")
     result = render_site(cat, Path(config["docs_dir"]))
+    write_site_index(cat, Path(config["docs_dir"]))  # assets/explain.json for the paste box
+    from generator.catalogue import default_guides_dir
+    from generator.checks.plan import write_plan
+
+    if (root / "guides").resolve() == default_guides_dir().resolve():
+        write_plan(cat, root / "guides")
     if result.changed or result.removed:
         log.info("generator: %d page(s) written, %d removed", len(result.changed), len(result.removed))
     config["nav"] = nav(cat)
@@ -57,3 +68,51 @@ def on_page_markdown(markdown: str, page: Any, config: Any, **_: Any) -> str:
         target = source if action == "edit" else "guides"
         page.edit_url = f"{repo.rstrip('/')}/{action}/main/{target}"
     return markdown
+
+
+# --- Rough edges of static-i18n (generator/site_i18n.py explains each one) -------------------
+
+
+def on_template_context(context: Any, template_name: str, config: Any, **_: Any) -> Any:
+    if template_name == "404.html":
+        # Static templates render after the pages, so the switcher would still point at the last page.
+        homes = site_i18n.home_alternates(config)
+        # static-i18n sets `extra.alternate` both as an item and as an attribute, and Jinja reads
+        # the attribute first: set both.
+        config["extra"]["alternate"] = homes
+        config["extra"].alternate = homes
+        lang = site_i18n.current_language(config)
+        default = homes[0]["lang"] == lang
+        context["kb_404"] = {
+            "ui": ui()[lang],
+            "home": next(h["link"] for h in homes if h["lang"] == lang),
+            "others": [h["link"] for h in homes[1:]] if default else [],
+        }
+    return context
+
+
+def on_post_template(output: str, template_name: str, config: Any, **_: Any) -> str:
+    # Every language build writes 404.html to the root; keep the default language's there and put
+    # the others' at <locale>/404.html (MkDocs writes what this returns to the root).
+    if template_name != "404.html":
+        return output
+    site_dir = Path(config["site_dir"])
+    target = site_i18n.not_found_target(site_dir, config)
+    root = site_dir / "404.html"
+    if target is None or not root.exists():
+        return output
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(output, encoding="utf-8")
+    return root.read_text(encoding="utf-8")
+
+
+@event_priority(-110)  # after static-i18n (-100) has built every language and merged the index
+def on_post_build(config: Any, **_: Any) -> None:
+    if site_i18n.i18n_is_mid_build(config):
+        return
+    index = Path(config["site_dir"]) / site_i18n.SEARCH_INDEX
+    if not index.exists():
+        return
+    settings = {lang.locale: site_i18n.search_settings(config, lang) for lang in site_i18n.languages(config)}
+    counts = site_i18n.add_language_settings(index, settings)
+    log.info("generator: search index per language: %s", counts)

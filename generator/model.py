@@ -133,11 +133,34 @@ class Match(Strict):
     @field_validator("patterns", "exclude")
     @classmethod
     def _compiles(cls, value: list[str]) -> list[str]:
+        # The site runs the same patterns in the browser, so they must mean the same thing to
+        # JavaScript's RegExp: Python-only syntax is refused (escapes and [classes] are blanked
+        # first so that an escaped `\(?P` or a `[?+]` class is not mistaken for it).
+        rules = [
+            (r"\[\^?\]", "a ']' first in a [class] (escape it: \\])"),
+            (r"\(\?P", "(?P<name>...) or (?P=name) (use a plain group)"),
+            (r"\(\?<[=!]", "lookbehind (?<=...) or (?<!...)"),
+            (r"\(\?>", "atomic group (?>...)"),
+            (r"\(\?[aiLmsux-]+[:)]", "inline flags such as (?i) (patterns are already case-insensitive)"),
+            (r"\(\?\(", "conditional group (?(...)...)"),
+            (r"\(\?#", "comment group (?#...)"),
+            (r"[*+?}]\+", "possessive quantifier (*+, ++, ?+, {m,n}+)"),
+            (r"\{,", "quantifier {,n} (write {0,n})"),
+        ]
         for pattern in value:
             try:
                 re.compile(pattern)
             except re.error as exc:
                 raise ValueError(f"pattern {pattern!r} does not compile: {exc}") from None
+            if re.search(r"(?<!\\)(?:\\\\)*\\[AZz]", pattern):
+                raise ValueError(
+                    f"pattern {pattern!r} uses \\A, \\Z or \\z, which JavaScript lacks (use ^ and $)"
+                )
+            unescaped = re.sub(r"\\.", "_", pattern)
+            blanked = re.sub(r"\[\^?[^\]]*\]", "_", unescaped)
+            for rule, what in rules:
+                if re.search(rule, unescaped if rule.startswith(r"\[") else blanked):
+                    raise ValueError(f"pattern {pattern!r} uses {what}, which JavaScript reads differently")
         return value
 
 

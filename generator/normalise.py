@@ -93,7 +93,7 @@ _FRAME_NOISE = re.compile(
     _A,
 )
 # R8 HTML: comments, scripts and styles go whole; tags become spaces.
-_HTML_BLOCK = re.compile(r"<!--[\s\S]*?-->|<(script|style)\b[^>]*>[\s\S]*?</\1\s*>", _AI)
+_HTML_BLOCK = re.compile(r"<!--[\s\S]*?-->|<(script|style)\b[^>]*>[\s\S]*?</\1[ \t\n\r\f\v]*>", _AI)
 _HTML_TAG = re.compile(r"</?[A-Za-z!][^<>]{0,500}>", _A)
 # R9 wrapper prefixes: the exception class a library raises (`anthropic.AuthenticationError:`,
 # `botocore.errorfactory.AccessDeniedException:`, `litellm.RateLimitError: RateLimitError:`), the
@@ -102,8 +102,7 @@ _HTML_TAG = re.compile(r"</?[A-Za-z!][^<>]{0,500}>", _A)
 _WRAP_START = r"(^|[ \t]|[^\x00-\x7f])"
 # A bare `Error:` counts only at the start of a line: `API Error: 401` is Claude Code's wording.
 _WRAP_CLASS = re.compile(
-    _WRAP_START
-    + r"(?:(?:[A-Za-z_][A-Za-z0-9_]*\.)*[A-Z][A-Za-z0-9]*(?:Error|Exception|Warning):[ \t]*)+",
+    _WRAP_START + r"(?:(?:[A-Za-z_][A-Za-z0-9_]*\.)*[A-Z][A-Za-z0-9]*(?:Error|Exception|Warning):[ \t]*)+",
     re.ASCII | re.MULTILINE,
 )
 _WRAP_BARE = re.compile(r"^([ \t]*)Error:[ \t]*", re.ASCII | re.MULTILINE)
@@ -131,7 +130,9 @@ _HEX = re.compile(r"\b[0-9a-f]{16,}\b", _A)
 # `/` is not part of a run, so resource paths (`projects/p/locations/r/...`) stay.
 _TOKEN = re.compile(r"[a-z0-9_+=-]{40,}", _A)
 _NUMBER = re.compile(r"[0-9]+(?:[.,][0-9]+)*", _A)
-_QUOTES = re.compile("[\"'`\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u00ab\u00bb\u300c\u300d\u300e\u300f]")
+_QUOTES = re.compile(
+    "[\"'`\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u00ab\u00bb\u300c\u300d\u300e\u300f]"
+)
 _SPACE = re.compile(r"[ \t\n\r\f\v]+", _A)
 
 
@@ -245,7 +246,7 @@ def _canon(s: str) -> str:
     s = _TOKEN.sub(_token, s)
     s = _NUMBER.sub("0", s)
     s = _QUOTES.sub("", s)
-    return _SPACE.sub(" ", s).strip()
+    return _SPACE.sub(" ", s).strip(" ")
 
 
 def _id(m: re.Match[str]) -> str:
@@ -265,7 +266,9 @@ def _token(m: re.Match[str]) -> str:
 # Guide patterns are written for the normalised text; these two rules make a pattern that was
 # written from the verbatim message work anyway: quotes are dropped (the text has none) and
 # numbers become 0. Both are skipped inside character classes, escapes and `{m,n}` quantifiers.
-_QUOTE_CHARS = frozenset("\"'`\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u00ab\u00bb\u300c\u300d\u300e\u300f")
+_QUOTE_CHARS = frozenset(
+    "\"'`\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u00ab\u00bb\u300c\u300d\u300e\u300f"
+)
 _QUANTIFIER = re.compile(r"\{[0-9]*(?:,[0-9]*)?\}", _A)
 _PATTERN_NUMBER = re.compile(r"[0-9]+(?:[.,][0-9]+)*", _A)
 _QUOTE_QUANTIFIER = re.compile(r"(?:[?*+]|\{[0-9]*(?:,[0-9]*)?\})\??", _A)

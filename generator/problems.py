@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -20,8 +22,32 @@ class Problem:
     message: str
     """What is wrong and, where it helps, what was expected."""
 
+    def __post_init__(self) -> None:
+        # Messages quote the file's own keys and values; whatever they hold, a problem stays one
+        # short, printable line.
+        object.__setattr__(self, "message", one_line(self.message))
+
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"
+
+
+MAX_MESSAGE = 300
+_LONG_WORD = re.compile(r"\S{81,}")
+
+
+def _visible(ch: str) -> str:
+    if ch == "\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Zl", "Zp"):
+        return ch
+    return ch.encode("unicode_escape").decode("ascii") if ord(ch) < 0x10000 else f"\\U{ord(ch):08x}"
+
+
+def one_line(text: str) -> str:
+    """Control, format and lone-surrogate characters escaped; long words and long text elided."""
+    text = "".join(_visible(ch) for ch in text)
+    text = _LONG_WORD.sub(lambda m: f"{m.group(0)[:40]}…({len(m.group(0))} chars)…{m.group(0)[-20:]}", text)
+    if len(text) > MAX_MESSAGE:
+        text = text[: MAX_MESSAGE - 100] + " … " + text[-97:]
+    return text
 
 
 def dotted(loc: Loc) -> str:
@@ -82,7 +108,7 @@ def from_pydantic(
         kind = err["type"]
         value = err.get("input")
         where = dotted(loc)
-        if kind == "missing":
+        if kind in ("missing", "missing_keyword_argument"):
             parent, name = loc[:-1], loc[-1]
             if name in ("ja", "en"):
                 msg = f"{dotted(parent)}: missing '{name}' text (every text needs both 'ja' and 'en')"
@@ -90,7 +116,7 @@ def from_pydantic(
                 msg = f"{dotted(parent)}: missing required field '{name}'"
             out.append(Problem(path, marked.line_of(parent), msg))
             continue
-        if kind == "extra_forbidden":
+        if kind in ("extra_forbidden", "unexpected_keyword_argument"):
             msg = f"{where}: unknown field '{loc[-1]}'"
         elif kind in _TYPE_NAMES:
             msg = f"{where}: expected {_TYPE_NAMES[kind]}, got {_kind(value)}"

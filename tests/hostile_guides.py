@@ -166,7 +166,8 @@ def hostile_guide(text: Callable[[str], str], *, provider: str = "demo") -> dict
                 "params": {"var": "DEMO_KEY", "prefixes": ["demo-"]},
                 "covers": ["A1"],
                 "outcomes": {
-                    name: {"message": t(f"outcome.{name}"), **({"fix": t("outcome.fix")} if fix else {})}
+                    # Outcome texts are CLI text with `{placeholders}`, checked by their own rule.
+                    name: {"message": _PLAIN, **({"fix": _PLAIN} if fix else {})}
                     for name, fix in (
                         ("unset", False),
                         ("ok", False),
@@ -188,6 +189,9 @@ def hostile_guide(text: Callable[[str], str], *, provider: str = "demo") -> dict
             }
         ],
     }
+
+
+_PLAIN = {"ja": "確認してください。", "en": "Check it."}
 
 
 def hostile_models(text: Callable[[str], str]) -> dict[str, Any]:

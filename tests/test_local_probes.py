@@ -12,6 +12,7 @@ from generator.checks.kinds import (
     UrlParams,
     ValueParams,
 )
+from generator.checks.plan import known_ids
 from generator.model import ModelRow, ModelTable
 
 SOURCES = ["claude-local", "claude-project", "claude-user", "env", "dotenv"]
@@ -33,7 +34,7 @@ def env_of(machine, environ: dict[str, str], **files: object) -> Environment:
             )
         ]
     )
-    return Environment(vars=environ, home=home, cwd=cwd, models=table)
+    return Environment(vars=environ, home=home, cwd=cwd, known_ids=known_ids(table))
 
 
 KEY = KeyShapeParams(

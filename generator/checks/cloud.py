@@ -13,7 +13,15 @@ from generator.secrets import mask
 REGION = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d+$")
 DEFAULT_REGION = "us-east-1"
 # Profile prefixes a region's own inference profiles use; `global.` works everywhere it is offered.
-PREFIXES = {"us-gov-": ("us-gov",), "us-": ("us",), "ca-": ("us", "ca"), "eu-": ("eu",), "ap-northeast-1": ("apac", "jp"), "ap-southeast-2": ("apac", "au"), "ap-": ("apac",)}
+PREFIXES = {
+    "us-gov-": ("us-gov",),
+    "us-": ("us",),
+    "ca-": ("us", "ca"),
+    "eu-": ("eu",),
+    "ap-northeast-1": ("apac", "jp"),
+    "ap-southeast-2": ("apac", "au"),
+    "ap-": ("apac",),
+}
 MODEL_PREFIX = re.compile(r"^(us-gov|us|eu|apac|jp|au|ca|global)\.anthropic\.")
 
 
@@ -70,7 +78,8 @@ def aws_credentials(p: AwsParams, env: Environment) -> Result:
     """Which link of the credential chain would be used, and whether it is complete."""
     values = {"profile": "-", "source": "-", "path": "-", "line": "-", "error": "-", "access_key": "-"}
     key_id, secret, bearer = (
-        env.settings.resolve(var, p.sources) for var in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_BEARER_TOKEN_BEDROCK")
+        env.settings.resolve(var, p.sources)
+        for var in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_BEARER_TOKEN_BEDROCK")
     )
     if bearer.value:
         values.update(source=bearer.source or "-", access_key=mask(bearer.value))
@@ -100,7 +109,11 @@ def aws_credentials(p: AwsParams, env: Environment) -> Result:
         values["path"] = config.path
         if any(k.startswith("sso_") for k in conf_section):
             return Result("sso-profile", values, {"profile": profile})
-        if conf_section.get("role_arn") or conf_section.get("credential_process") or conf_section.get("aws_access_key_id"):
+        if (
+            conf_section.get("role_arn")
+            or conf_section.get("credential_process")
+            or conf_section.get("aws_access_key_id")
+        ):
             return Result("profile", values, {"profile": profile, "path": config.path})
     if profile != "default":
         return Result("profile-missing", values, {"profile": profile})
@@ -149,6 +162,12 @@ def gcp_adc(p: GcpParams, env: Environment) -> Result:
         return Result("malformed", values, {"path": f.path})
     kind = str((f.data or {}).get("type", "-"))
     values["type"] = kind
-    if kind not in ("authorized_user", "service_account", "external_account", "impersonated_service_account", "external_account_authorized_user"):
+    if kind not in (
+        "authorized_user",
+        "service_account",
+        "external_account",
+        "impersonated_service_account",
+        "external_account_authorized_user",
+    ):
         return Result("malformed", {**values, "error": f"unknown credential type '{kind}'"}, {"path": f.path})
     return Result("env-file" if named else "default-file", values, {"path": f.path, "type": kind})

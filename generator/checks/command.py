@@ -10,11 +10,11 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator.catalogue import Catalogue, load_catalogue, params_of
 from generator.checks import output
 from generator.checks.environment import Environment
-from generator.checks.runner import Finding, Planned, plan, run
-from generator.labels import pick_lang, ui
+from generator.checks.plan import load_plan
+from generator.checks.runner import Finding, Planned, run, select
+from generator.labels import pick_lang
 from generator.secrets import Scrubber
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ def settings_named(items: list[Planned]) -> tuple[list[str], set[str]]:
     names: list[str] = []
     secret: set[str] = set()
     for item in items:
-        params = params_of(item.spec)
+        params = item.params()
         for attr in ("var", "base_var", "key_var", "bearer_var", "model_var"):
             name = getattr(params, attr, None)
             if name and name not in names:
@@ -67,15 +67,16 @@ def check_command(
 ) -> int:
     environ = dict(os.environ) if environ is None else environ
     lang = pick_lang(args.lang, environ)
-    L = ui()[lang]
-    cat: Catalogue = load_catalogue(args.guides)
-    if cat.problems:
-        for p in cat.problems:
-            print(p, file=sys.stderr)
+    plan, problems = load_plan(args.guides)
+    if plan is None:
+        for problem in problems:
+            print(problem, file=sys.stderr)
         return USAGE
-    items, unknown = plan(cat, args.targets, offline=args.offline, live=args.live)
+    L = plan["ui"][lang]
+    en = plan["ui"]["en"]
+    items, unknown = select(plan, args.targets)
     if unknown:
-        known = [p for g in cat.guides for p in [g.provider, *(f"{g.provider}/{c.id}" for c in g.checks)]]
+        known = [p["id"] for p in plan["providers"]] + [c["id"] for c in plan["checks"]]
         for target in unknown:
             print(L["cli_unknown_target"].format(target=target), file=sys.stderr)
             close = difflib.get_close_matches(target, known, n=3)
@@ -93,7 +94,7 @@ def check_command(
         cwd=cwd or Path.cwd(),
         client=None if args.offline else client,
         timeout=args.timeout,
-        models=cat.models,
+        known_ids=plan["known_ids"],
         env_label=L["source_env"],
     )
     from generator.checks.files import file_secrets
@@ -106,10 +107,10 @@ def check_command(
         return 0
     labels = {
         "crashed": L["cli_crashed"],
-        "crashed_en": ui()["en"]["cli_crashed"],
+        "crashed_en": en["cli_crashed"],
         "needs_live": L["cli_needs_live"],
-        "needs_live_en": ui()["en"]["cli_needs_live"],
-        "deadline_en": ui()["en"]["cli_deadline"],
+        "needs_live_en": en["cli_needs_live"],
+        "deadline_en": en["cli_deadline"],
     }
     progress = sys.stderr.isatty() and not (args.json or args.ndjson or args.report)
     running: set[str] = set()
@@ -125,7 +126,7 @@ def check_command(
     order = {it.full_id: i for i, it in enumerate(items)}
     try:
         for f in run(
-            cat, items, env, lang, live=args.live, deadline=args.deadline, labels=labels, on_start=on_start
+            items, env, lang, live=args.live, deadline=args.deadline, labels=labels, on_start=on_start
         ):
             findings.append(f)
             if progress:
@@ -139,7 +140,7 @@ def check_command(
     if progress:
         output.stderr_progress("")
     findings.sort(key=lambda f: order.get(f.id, 0))
-    names_by_provider = {g.provider: g.name.get(lang) for g in cat.guides}
+    names_by_provider = {p["id"]: p["name"][lang] for p in plan["providers"]}
     if args.ndjson:
         output.write(
             sys.stdout,

@@ -39,8 +39,8 @@ class Environment:
     """HTTP client for free calls; None with --offline."""
     timeout: float = 5.0
     """Seconds a single network probe may take."""
-    models: Any = None
-    """The model table of the knowledge base (`ModelTable`), for model-ID checks."""
+    known_ids: dict[str, list[str]] = field(default_factory=dict)
+    """Model IDs of the knowledge base per dialect (`guides/models.yaml`), for model-ID checks."""
     env_label: str = "environment"
     """How the process environment is named in messages (localised by the CLI)."""
     settings: Settings = field(init=False)

@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from generator.checks.sources import FileProblem, display
 
 
@@ -76,11 +74,15 @@ def read_yaml(path: Path, home: Path, cwd: Path) -> ParsedFile:
     text = _raw(path, shown)
     if isinstance(text, ParsedFile):
         return text
+    import yaml  # only when a LiteLLM config exists
+
     try:
         data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
-        return ParsedFile(shown, True, problem=FileProblem(shown, mark.line + 1 if mark else 1, str(exc.problem)))
+        return ParsedFile(
+            shown, True, problem=FileProblem(shown, mark.line + 1 if mark else 1, str(exc.problem))
+        )
     except yaml.YAMLError as exc:
         return ParsedFile(shown, True, problem=FileProblem(shown, 1, str(exc)))
     if not isinstance(data, dict):
@@ -127,7 +129,12 @@ def file_secrets(environ: Mapping[str, str], home: Path, cwd: Path) -> list[str]
     adc = environ.get("GOOGLE_APPLICATION_CREDENTIALS")
     for path in ([Path(adc).expanduser()] if adc else []) + [adc_default_path(home)]:
         found += secrets_in(read_json(path, home, cwd))
-    for name in ("litellm_config.yaml", "proxy_config.yaml", "config.yaml", environ.get("LITELLM_CONFIG", "")):
+    for name in (
+        "litellm_config.yaml",
+        "proxy_config.yaml",
+        "config.yaml",
+        environ.get("LITELLM_CONFIG", ""),
+    ):
         if name:
             path = Path(name).expanduser()
             found += secrets_in(read_yaml(path if path.is_absolute() else cwd / path, home, cwd))

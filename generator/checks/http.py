@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
-
-import httpx
 
 from generator.checks.environment import Environment, Result
 from generator.checks.kinds import HttpParams
+
+if TYPE_CHECKING:
+    import httpx
 
 # Bodies past this are not read: a models list is a few hundred KB at most.
 MAX_BODY = 5 * 1024 * 1024
@@ -79,6 +80,8 @@ def http_json(p: HttpParams, env: Environment) -> Result:
         values["model"] = model
     if env.client is None:
         return Result("offline", values)
+    import httpx  # only here: `--offline` never pays for it
+
     ev: dict[str, Any] = {"url": values["url"], "method": p.method}
     payload = None
     if p.method == "POST":
@@ -151,10 +154,14 @@ def _fetch(
     timeout: float,
     payload: dict[str, Any] | None = None,
 ) -> tuple[int, str, bytes, httpx.Headers]:
+    import httpx
+
     # httpx's read timeout is per chunk, so a server that drips one byte a second never trips
     # it; the whole exchange is bounded here instead.
     deadline = time.monotonic() + timeout
-    with client.stream(method, url, headers=headers, json=payload, follow_redirects=False, timeout=timeout) as resp:
+    with client.stream(
+        method, url, headers=headers, json=payload, follow_redirects=False, timeout=timeout
+    ) as resp:
         chunks, size = [], 0
         # Decoded bytes are counted, so a compressed bomb is cut off as well.
         for chunk in resp.iter_bytes():

@@ -6,11 +6,9 @@ so `validate` and `list` never pay for httpx.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field
 
 
 class Status(StrEnum):
@@ -38,56 +36,83 @@ SOURCE_IDS = (
 )
 
 
-class Params(BaseModel):
+# Plain dataclasses, so `check` can build them without importing pydantic; the catalogue validates
+# them with pydantic (which honours `__pydantic_config__`) when guides are loaded.
+
+
+def _at_least(items: list[str], n: int) -> None:
+    # pydantic reports a ValueError raised here as a problem at the field's line.
+    if len(items) < n:
+        raise ValueError(f"needs at least {n} item(s)")
+
+
+def _env() -> list[str]:
+    return ["env"]
+
+
+def _claude_env() -> list[str]:
+    return ["claude-local", "claude-project", "claude-user", "env"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Params:
     """Base of every probe's parameters."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+    __pydantic_config__ = {"extra": "forbid", "use_attribute_docstrings": True}
 
 
+@dataclass(frozen=True, kw_only=True)
 class SettingParams(Params):
     """Parameters of probes that read one setting."""
 
     var: str
     """The setting's name as an environment variable (`ANTHROPIC_API_KEY`)."""
-    sources: list[str] = ["env"]
+    sources: list[str] = field(default_factory=_env)
     """Where the reader's tool looks for it, highest precedence first (see `SOURCE_IDS`)."""
     secret: bool = False
     """Mask the value in every output."""
 
 
+@dataclass(frozen=True, kw_only=True)
 class KeyShapeParams(SettingParams):
     """Parameters of `key-shape`."""
 
     secret: bool = True
     """Keys are always masked."""
-    prefixes: list[str] = []
+    prefixes: list[str] = field(default_factory=list)
     """Prefixes a valid key starts with (empty: any prefix is fine, e.g. gateway tokens)."""
-    wrong_prefixes: dict[str, str] = {}
+    wrong_prefixes: dict[str, str] = field(default_factory=dict)
     """Prefix of a credential that does not belong here → the outcome to report for it."""
 
 
+@dataclass(frozen=True, kw_only=True)
 class ConflictParams(Params):
     """Parameters of `settings-conflict`."""
 
-    vars: list[str] = Field(min_length=2)
-    """Settings that should not be set together."""
-    sources: list[str] = ["env"]
+    vars: list[str]
+    """Settings that should not be set together (at least two)."""
+    sources: list[str] = field(default_factory=_env)
     """Where the reader's tool looks for them, highest precedence first."""
 
+    def __post_init__(self) -> None:
+        _at_least(self.vars, 2)
 
+
+@dataclass(frozen=True, kw_only=True)
 class UrlParams(SettingParams):
     """Parameters of `url-shape`."""
 
     default: str | None = None
     """The URL the tool uses when the setting is unset."""
-    bad_suffixes: list[str] = []
+    bad_suffixes: list[str] = field(default_factory=list)
     """Path endings the client appends itself (a doubled `/v1`)."""
     required_path: str | None = None
     """Path the URL must end with (`/api/v1` for OpenRouter's OpenAI-compatible API)."""
-    wrong_hosts: dict[str, str] = {}
+    wrong_hosts: dict[str, str] = field(default_factory=dict)
     """Host → outcome to report when the URL points there (a key sent to the wrong provider)."""
 
 
+@dataclass(frozen=True, kw_only=True)
 class ModelParams(SettingParams):
     """Parameters of `model-id`."""
 
@@ -97,6 +122,7 @@ class ModelParams(SettingParams):
     """What the tool uses when unset; reported as such."""
 
 
+@dataclass(frozen=True, kw_only=True)
 class DeprecatedParams(SettingParams):
     """Parameters of `deprecated-setting`."""
 
@@ -104,6 +130,7 @@ class DeprecatedParams(SettingParams):
     """The setting that replaces it."""
 
 
+@dataclass(frozen=True, kw_only=True)
 class ValueParams(SettingParams):
     """Parameters of `setting-value`."""
 
@@ -113,13 +140,18 @@ class ValueParams(SettingParams):
     """Report `missing` (instead of `unset`) when nothing sets it."""
 
 
+@dataclass(frozen=True, kw_only=True)
 class FilesParams(Params):
     """Parameters of `config-files`."""
 
-    files: list[str] = Field(min_length=1)
-    """Source IDs whose files must parse."""
+    files: list[str]
+    """Source IDs whose files must parse (at least one)."""
+
+    def __post_init__(self) -> None:
+        _at_least(self.files, 1)
 
 
+@dataclass(frozen=True, kw_only=True)
 class HttpParams(Params):
     """Parameters of `http-json`, a free GET against the provider's API."""
 
@@ -135,9 +167,9 @@ class HttpParams(Params):
     """Setting that holds the key (sent as `auth` says)."""
     bearer_var: str | None = None
     """Setting sent as `Authorization: Bearer` in addition (Anthropic clients send both when both are set)."""
-    sources: list[str] = ["env"]
+    sources: list[str] = field(default_factory=_env)
     """Where the tool reads its settings, highest precedence first."""
-    headers: dict[str, str] = {}
+    headers: dict[str, str] = field(default_factory=dict)
     """Extra headers the real client sends (`anthropic-version`)."""
     model_var: str | None = None
     """Setting whose model ID must appear in the listed IDs."""
@@ -145,7 +177,7 @@ class HttpParams(Params):
     """Field of the JSON reply holding the list (dotted path); empty when the reply is not a list."""
     method: Literal["GET", "POST"] = "GET"
     """HTTP method; POST only for `http-paid` (a request that spends tokens)."""
-    body: dict[str, Any] = {}
+    body: dict[str, Any] = field(default_factory=dict)
     """JSON body of a POST; the model setting's value goes into `model`."""
     model_default: str | None = None
     """Model sent in a POST body when the model setting is unset."""
@@ -153,41 +185,50 @@ class HttpParams(Params):
     """Field of each list item holding the ID."""
 
 
+@dataclass(frozen=True, kw_only=True)
 class AwsParams(Params):
     """Parameters of `aws-region` and `aws-credentials`."""
 
-    sources: list[str] = ["claude-local", "claude-project", "claude-user", "env"]
+    sources: list[str] = field(default_factory=_claude_env)
     """Where the tool reads its settings, highest precedence first."""
     model_var: str | None = None
     """Setting holding the Bedrock model ID whose profile prefix must suit the region."""
 
 
+@dataclass(frozen=True, kw_only=True)
 class GcpParams(Params):
     """Parameters of `gcp-project` and `gcp-adc`."""
 
-    sources: list[str] = ["claude-local", "claude-project", "claude-user", "env"]
+    sources: list[str] = field(default_factory=_claude_env)
     """Where the tool reads its settings, highest precedence first."""
 
 
+@dataclass(frozen=True, kw_only=True)
 class AgreeParams(Params):
     """Parameters of `settings-agree`."""
 
-    vars: list[str] = Field(min_length=1)
-    """Settings to compare."""
+    vars: list[str]
+    """Settings to compare (at least one)."""
     left: str = "env"
     """One source (the one that wins)."""
     right: str = "openhands-toml"
     """The other source."""
 
+    def __post_init__(self) -> None:
+        _at_least(self.vars, 1)
 
+
+@dataclass(frozen=True, kw_only=True)
 class LitellmConfigParams(Params):
     """Parameters of `litellm-config`."""
 
     path_var: str = "LITELLM_CONFIG"
     """Setting naming the config file (`litellm --config <path>`)."""
-    names: list[str] = ["litellm_config.yaml", "proxy_config.yaml", "config.yaml"]
+    names: list[str] = field(
+        default_factory=lambda: ["litellm_config.yaml", "proxy_config.yaml", "config.yaml"]
+    )
     """File names looked for in the working folder when the setting is unset."""
-    sources: list[str] = ["env", "dotenv"]
+    sources: list[str] = field(default_factory=lambda: ["env", "dotenv"])
     """Where the path setting is read."""
 
 
@@ -327,7 +368,12 @@ KINDS.update(
                 "aws-region",
                 "local",
                 AwsParams,
-                {"ok": Status.PASS, "default-region": Status.WARN, "invalid-region": Status.FAIL, "prefix-mismatch": Status.FAIL},
+                {
+                    "ok": Status.PASS,
+                    "default-region": Status.WARN,
+                    "invalid-region": Status.FAIL,
+                    "prefix-mismatch": Status.FAIL,
+                },
                 ("region", "source", "model", "expected", "found", "profile"),
             ),
             Kind(

@@ -10,7 +10,20 @@ from generator.checks.kinds import LitellmConfigParams
 
 # Routes LiteLLM understands for Claude and the usual gateways; anything else with a slash is let through
 # (LiteLLM has over a hundred), but a bare model name is the "LLM Provider NOT provided" mistake.
-KNOWN_ROUTES = ("anthropic", "bedrock", "bedrock_converse", "vertex_ai", "openrouter", "openai", "litellm_proxy", "azure", "azure_ai", "hosted_vllm", "ollama", "gemini")
+KNOWN_ROUTES = (
+    "anthropic",
+    "bedrock",
+    "bedrock_converse",
+    "vertex_ai",
+    "openrouter",
+    "openai",
+    "litellm_proxy",
+    "azure",
+    "azure_ai",
+    "hosted_vllm",
+    "ollama",
+    "gemini",
+)
 
 
 def find_config(p: LitellmConfigParams, env: Environment) -> Path | None:
@@ -31,7 +44,15 @@ def read_config(p: LitellmConfigParams, env: Environment) -> ParsedFile | None:
 
 
 def litellm_config(p: LitellmConfigParams, env: Environment) -> Result:
-    values = {"path": "-", "line": "-", "error": "-", "count": "0", "model_name": "-", "model": "-", "routes": "-"}
+    values = {
+        "path": "-",
+        "line": "-",
+        "error": "-",
+        "count": "0",
+        "model_name": "-",
+        "model": "-",
+        "routes": "-",
+    }
     parsed = read_config(p, env)
     if parsed is None:
         return Result("absent", values, {})

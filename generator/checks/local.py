@@ -156,25 +156,7 @@ def _dialect_of(value: str) -> str | None:
 
 
 def _known_ids(env: Environment, dialect: str) -> list[str]:
-    table = env.models
-    if table is None:
-        return []
-    ids: list[str] = []
-    for row in table.models:
-        if dialect == "anthropic":
-            ids += [row.anthropic, *row.aliases]
-        elif dialect == "bedrock" and row.bedrock:
-            ids += [row.bedrock, *(f"{p}.{row.bedrock}" for p in row.bedrock_prefixes)]
-        elif dialect == "vertex" and row.vertex:
-            ids.append(row.vertex)
-        elif dialect == "openrouter" and row.openrouter:
-            ids.append(row.openrouter)
-        elif dialect == "litellm":
-            ids.append(f"anthropic/{row.anthropic}")
-            ids += [f"bedrock/{row.bedrock}"] if row.bedrock else []
-            ids += [f"vertex_ai/{row.vertex}"] if row.vertex else []
-            ids += [f"openrouter/{row.openrouter}"] if row.openrouter else []
-    return ids
+    return env.known_ids.get(dialect, [])
 
 
 def model_id(p: ModelParams, env: Environment) -> Result:
@@ -244,7 +226,14 @@ def config_files(p: FilesParams, env: Environment) -> Result:
 def settings_agree(p: AgreeParams, env: Environment) -> Result:
     """The same setting in two places (OpenHands env and config.toml): a difference means one is ignored."""
     left, right = env.settings.sources.get(p.left), env.settings.sources.get(p.right)
-    values = {"var": "-", "left": "-", "right": "-", "left_source": left.label if left else p.left, "right_source": right.label if right else p.right, "count": "0"}
+    values = {
+        "var": "-",
+        "left": "-",
+        "right": "-",
+        "left_source": left.label if left else p.left,
+        "right_source": right.label if right else p.right,
+        "count": "0",
+    }
     if left is None or right is None:
         return Result("ok", values, {})
     both = [v for v in p.vars if left.values.get(v) and right.values.get(v)]

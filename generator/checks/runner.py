@@ -9,10 +9,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.catalogue import Catalogue, GuideFile, params_of, resolve
 from generator.checks.environment import Environment, Result
-from generator.checks.kinds import KINDS, Status
-from generator.model import CheckSpec
+from generator.checks.kinds import KINDS, Params, Status
 from generator.urls import entry_url, provider_url
 
 Probe = Callable[[Any, Environment], Result]
@@ -107,80 +105,76 @@ def _fmt(text: str, values: dict[str, str]) -> str:
 
 @dataclass(frozen=True)
 class Planned:
-    """A check chosen to run."""
+    """A check chosen to run, as the compiled plan describes it."""
 
-    file: GuideFile
-    """Its guide."""
-    index: int
-    """Its position in the guide's `checks:`."""
-    spec: CheckSpec
-    """Its declaration."""
+    item: dict[str, Any]
+    """The plan's entry for the check (ID, kind, params, texts)."""
 
     @property
     def full_id(self) -> str:
-        return f"{self.file.guide.provider}/{self.spec.id}"
+        return str(self.item["id"])
+
+    @property
+    def provider(self) -> str:
+        return str(self.item["provider"])
+
+    def params(self) -> Params:
+        return KINDS[self.item["kind"]].params(**self.item["params"])
 
 
-def plan(cat: Catalogue, targets: list[str], *, offline: bool, live: bool) -> tuple[list[Planned], list[str]]:
-    """The checks selected by targets (providers or full IDs); unknown targets are returned."""
+def select(plan: dict[str, Any], targets: list[str]) -> tuple[list[Planned], list[str]]:
+    """The checks selected by targets (providers or full IDs), in guide order; unknown targets are returned."""
+    everything = [Planned(item) for item in plan["checks"]]
+    if not targets:
+        return everything, []
     chosen: list[Planned] = []
     unknown = []
-    everything = [Planned(f, i, c) for f, i, c in cat.checks()]
     for target in targets:
-        hits = [p for p in everything if target in (p.file.guide.provider, p.full_id)]
+        hits = [p for p in everything if target in (p.provider, p.full_id)]
         if not hits:
             unknown.append(target)
         chosen += [h for h in hits if h not in chosen]
-    selected = chosen if targets else everything
-    # Paid checks only with --live; the others stay listed as skips with a reason.
-    return selected, unknown
+    return chosen, unknown
+
+
+def _text(t: dict[str, str] | None, lang: str) -> str | None:
+    return t[lang] if t else None
 
 
 def finding(
-    cat: Catalogue,
-    item: Planned,
-    result: Result,
-    lang: str,
-    ms: int,
-    skip_reason: tuple[str, str] | None = None,
+    item: Planned, result: Result, lang: str, ms: int, skip_reason: tuple[str, str] | None = None
 ) -> Finding:
-    spec, g = item.spec, item.file.guide
-    outcome = spec.outcomes.get(result.outcome)
-    kind = KINDS[spec.kind]
-    status = kind.outcomes.get(result.outcome, Status.FAIL)
+    spec = item.item
+    outcome = spec["outcomes"].get(result.outcome)
+    status = KINDS[spec["kind"]].outcomes.get(result.outcome, Status.FAIL)
     if outcome is None:  # unreachable for validated guides; kept honest rather than silent
-        msg_en = msg = f"{result.outcome}"
+        msg = msg_en = result.outcome
         fix = None
-        covers = list(spec.covers)
+        covers = list(spec["covers"])
         entry_ref = None
     else:
-        msg = _fmt(outcome.message.get(lang), result.values)
-        msg_en = _fmt(outcome.message.en, result.values)
-        fix = _fmt(outcome.fix.get(lang), result.values) if outcome.fix else None
-        covers = list(outcome.covers or spec.covers)
-        entry_ref = outcome.entry
+        msg = _fmt(outcome["message"][lang], result.values)
+        msg_en = _fmt(outcome["message"]["en"], result.values)
+        fix_text = _text(outcome["fix"], lang)
+        fix = _fmt(fix_text, result.values) if fix_text else None
+        covers = list(outcome["covers"] or spec["covers"])
+        entry_ref = outcome["entry"] or spec["docs_entry"]
     if skip_reason:
-        status, msg, msg_en = Status.SKIP, skip_reason[0] if lang == "ja" else skip_reason[1], skip_reason[1]
-    docs = None
+        status, msg, msg_en = Status.SKIP, skip_reason[0], skip_reason[1]
     if entry_ref:
-        provider, _, entry_id = resolve(g.provider, entry_ref).partition("/")
+        provider, _, entry_id = entry_ref.partition("/")
         docs = entry_url(provider, entry_id, lang)
     else:
-        listing = cat.entries_listing(g.provider, spec.id)
-        docs = (
-            entry_url(listing[0][0].provider, listing[0][1].id, lang)
-            if listing
-            else provider_url(g.provider, lang)
-        )
+        docs = provider_url(item.provider, lang)
     return Finding(
         id=item.full_id,
-        provider=g.provider,
+        provider=item.provider,
         status=status,
-        title=spec.title.get(lang),
+        title=spec["title"][lang],
         message=msg,
         message_en=msg_en,
         evidence=result.evidence,
-        source=item.file.source(("checks", item.index)),
+        source=spec["source"],
         fix=fix if status in (Status.WARN, Status.FAIL) else None,
         docs_url=docs,
         covers=covers,
@@ -190,27 +184,25 @@ def finding(
 
 
 def crashed(item: Planned, lang: str, exc: BaseException, ms: int, labels: dict[str, str]) -> Finding:
-    g = item.file.guide
     tb = traceback.format_exception_only(type(exc), exc)[-1].strip()
     return Finding(
         id=item.full_id,
-        provider=g.provider,
+        provider=item.provider,
         status=Status.ERROR,
-        title=item.spec.title.get(lang),
+        title=item.item["title"][lang],
         message=labels["crashed"].format(error=tb),
         message_en=labels["crashed_en"].format(error=tb),
         evidence={"exception": type(exc).__name__},
-        source=item.file.source(("checks", item.index)),
+        source=item.item["source"],
         fix=None,
-        docs_url=provider_url(g.provider, lang),
-        covers=list(item.spec.covers),
+        docs_url=provider_url(item.provider, lang),
+        covers=list(item.item["covers"]),
         duration_ms=ms,
         outcome="",
     )
 
 
 def run(
-    cat: Catalogue,
     items: list[Planned],
     env: Environment,
     lang: str,
@@ -228,12 +220,11 @@ def run(
         if on_start:
             on_start(item)
         try:
-            kind = KINDS[item.spec.kind]
+            kind = KINDS[item.item["kind"]]
             if kind.cost == "paid-call" and not live:
-                result = Result("skip")
-                return finding(cat, item, result, lang, 0, (labels["needs_live"], labels["needs_live_en"]))
-            result = probe_for(item.spec.kind)(params_of(item.spec), env)
-            return finding(cat, item, result, lang, int((time.monotonic() - t0) * 1000))
+                return finding(item, Result("skip"), lang, 0, (labels["needs_live"], labels["needs_live_en"]))
+            result = probe_for(item.item["kind"])(item.params(), env)
+            return finding(item, result, lang, int((time.monotonic() - t0) * 1000))
         except Exception as exc:  # a broken probe is a status, never a traceback on screen
             return crashed(item, lang, exc, int((time.monotonic() - t0) * 1000), labels)
 

@@ -119,7 +119,9 @@ def display(path: Path, home: Path, cwd: Path) -> str:
     return str(path)
 
 
-def read_settings(environ: Mapping[str, str], home: Path, cwd: Path, env_label: str = "environment") -> Settings:
+def read_settings(
+    environ: Mapping[str, str], home: Path, cwd: Path, env_label: str = "environment"
+) -> Settings:
     """Read every source; a broken file becomes a `FileProblem`, never an exception."""
     s = Settings()
     s.sources["env"] = SourceData("env", env_label, dict(environ))

@@ -27,7 +27,7 @@
   var RESULT = 3
 
   var params = new URLSearchParams(self.location.search)
-  var lang = params.get("lang") === "en" ? "en" : "ja"
+  var lang = params.get("lang") || ""
   var worker = params.get("worker") || ""
   /* Only ever load Material's own worker from this folder. */
   if (!/^search\.[0-9a-f]+\.min\.js$/.test(worker))
@@ -38,11 +38,18 @@
 
   /* Documents of this page's language, with that language's lunr settings. */
   function setup(data) {
-    var own = data.config && data.config.kb_languages && data.config.kb_languages[lang]
-    if (!own)
+    var all = data.config && data.config.kb_languages
+    if (!all || !Object.prototype.hasOwnProperty.call(all, lang))
       return
+    var own = all[lang]
+    /* The default language has no URL prefix; the others live under "<lang>/". */
+    var others = Object.keys(all)
+      .map(function (key) { return all[key].prefix })
+      .filter(function (prefix) { return prefix && prefix !== own.prefix })
     data.docs = data.docs.filter(function (doc) {
-      return (doc.location.indexOf("en/") === 0) === (lang === "en")
+      if (own.prefix)
+        return doc.location.indexOf(own.prefix) === 0
+      return !others.some(function (prefix) { return doc.location.indexOf(prefix) === 0 })
     })
     data.config.lang = own.lang
     data.config.separator = own.separator

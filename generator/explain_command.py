@@ -1,0 +1,145 @@
+"""`python -m generator explain [TEXT | -] [--json] [--lang ja|en]`: print the entries that fit a
+pasted error.
+
+Exit codes (DESIGN.md): 0 something matched, 1 nothing matched, 2 usage error (no text). Only light modules are imported: with a current cache the whole call takes a
+few tens of milliseconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from typing import Any
+
+from generator.explain import Match
+
+MATCHED, NOTHING, USAGE = 0, 1, 2
+SCHEMA_VERSION = 1
+_LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
+
+
+def explain_command(args: argparse.Namespace) -> int:
+    from generator.explain import Index, explain
+    from generator.explain_index import cached_index_data
+    from generator.labels import current_lang, ui
+
+    lang = current_lang(args.lang)
+    labels = ui()[lang]
+    text = _read_text(args.text, labels)
+    if not text.strip():
+        print(labels["explain_empty"], file=sys.stderr)
+        return USAGE
+    limit = getattr(args, "limit", 3)
+    if limit < 1:
+        print(labels["explain_bad_limit"], file=sys.stderr)
+        return USAGE
+    data = cached_index_data(getattr(args, "guides", None))
+    if data.get("problems"):
+        print(labels["explain_bad_guides"].format(count=len(data["problems"])), file=sys.stderr)
+    matches = _shown(explain(text, Index.from_data(data)), limit)
+    if args.json:
+        doc = {"schema_version": SCHEMA_VERSION, "lang": lang, "matches": [_json(m, lang) for m in matches]}
+        print(json.dumps(doc, ensure_ascii=False, indent=2))
+    elif matches:
+        _write("\n\n".join(_text(k, m, lang, labels) for k, m in enumerate(matches, 1)) + "\n")
+    else:
+        _write(labels["explain_none"] + "\n")
+    return MATCHED if matches else NOTHING
+
+
+def _read_text(arg: str | None, labels: dict[str, str]) -> str:
+    if arg not in (None, "-"):
+        return str(arg)
+    if sys.stdin is None:
+        return ""
+    if sys.stdin.isatty():
+        print(labels["explain_stdin"], file=sys.stderr)
+    # Bytes, so a paste in another encoding or with a stray byte still reads.
+    raw = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
+    return raw.decode("utf-8", errors="replace")
+
+
+def _shown(matches: list[Match], limit: int) -> list[Match]:
+    """The first `limit` matches, plus any that tie with the last one shown: a tie between
+    providers is never cut to a single answer."""
+    if len(matches) <= limit:
+        return matches
+    cut = matches[limit - 1].score
+    return [m for k, m in enumerate(matches) if k < limit or m.score == cut]
+
+
+def _json(m: Match, lang: str) -> dict[str, Any]:
+    from generator.urls import entry_url
+
+    e = m.entry
+    return {
+        "entry": e.id,
+        "score": m.score,
+        "covers": list(e.data["covers"]),
+        "title": e.title[lang],
+        "docs_url": entry_url(e.provider, e.entry, lang),
+        "checks": list(e.data["checks"]),
+        "why": m.why.as_dict(),
+    }
+
+
+def _text(k: int, m: Match, lang: str, labels: dict[str, str]) -> str:
+    from generator.urls import entry_url
+
+    e = m.entry
+    lines = [f"{k}. {e.title[lang]}", f"   {e.id} · {labels['explain_score']} {m.score}"]
+    lines.append(f"   {labels['explain_why']}: {_why(m, labels)}")
+    if m.why.tied_with:
+        lines.append("   " + labels["explain_tied"].format(entries=", ".join(m.why.tied_with)))
+    causes = e.data.get("causes") or []
+    if causes:
+        lines.append(f"   {labels['explain_causes']}:")
+        lines += [_indented(f"- {_plain(c[lang])}", 5) for c in causes]
+    fix = e.data.get("fix")
+    if fix:
+        lines.append(_indented(f"{labels['cli_fix']}: {_plain(fix[lang])}", 3))
+        if fix.get("code"):
+            lines += [f"       {line}" for line in str(fix["code"]).rstrip().splitlines()]
+    checks = e.data.get("checks") or []
+    if checks:
+        lines.append(f"   {labels['explain_next']}: python -m generator check {' '.join(checks)}")
+    lines.append(f"   {labels['cli_docs']}: {entry_url(e.provider, e.entry, lang)}")
+    return "\n".join(lines)
+
+
+def _why(m: Match, labels: dict[str, str]) -> str:
+    w = m.why
+    parts = [labels["explain_pattern"].format(pattern=w.pattern)]
+    if w.status is not None:
+        parts.append(labels["explain_status"].format(status=w.status))
+    if w.status_conflict:
+        expected = ", ".join(str(s) for s in m.entry.status)
+        stated = ", ".join(str(s) for s in w.status_conflict)
+        parts.append(labels["explain_status_conflict"].format(stated=stated, expected=expected))
+    if w.error_type:
+        parts.append(labels["explain_type"].format(type=w.error_type))
+    if w.hints:
+        parts.append(labels["explain_hints"].format(hints=", ".join(w.hints)))
+    return " · ".join(parts)
+
+
+def _plain(markdown: str) -> str:
+    """Guide Markdown for a terminal: links shown as `text (url)`, the rest as written."""
+    return _LINK.sub(r"\1 (\2)", markdown.strip())
+
+
+def _indented(text: str, width: int) -> str:
+    pad = " " * width
+    first, *rest = text.splitlines() or [""]
+    return "\n".join([pad + first] + [pad + "  " + line if line.strip() else "" for line in rest])
+
+
+def _write(text: str) -> None:
+    try:
+        sys.stdout.write(text)
+    except UnicodeEncodeError:
+        # A console that cannot show Japanese still gets the IDs and URLs.
+        enc = sys.stdout.encoding or "ascii"
+        sys.stdout.write(text.encode(enc, errors="replace").decode(enc))
