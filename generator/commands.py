@@ -113,8 +113,8 @@ def render_command(guides: Path | None, docs: Path | None, *, check: bool) -> in
     if cat is None:
         return 2
     result = render_site(cat, docs or Path("docs"), write=not check)
-    from generator.catalogue import default_guides_dir
     from generator.checks.plan import PLAN_FILE, is_fresh, write_plan
+    from generator.paths import default_guides_dir
 
     # The compiled check plan belongs to the bundled guides only; other folders compile on the fly.
     root = guides or default_guides_dir()

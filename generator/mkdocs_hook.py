@@ -32,8 +32,8 @@ def on_config(config: Any, **_: Any) -> Any:
         raise SystemExit(f"{len(cat.problems)} problem(s) in the guides; run: python -m generator validate")
     result = render_site(cat, Path(config["docs_dir"]))
     write_site_index(cat, Path(config["docs_dir"]))  # assets/explain.json for the paste box
-    from generator.catalogue import default_guides_dir
     from generator.checks.plan import write_plan
+    from generator.paths import default_guides_dir
 
     if (root / "guides").resolve() == default_guides_dir().resolve():
         write_plan(cat, root / "guides")

@@ -44,7 +44,7 @@ def settings_named(items: list[Planned]) -> tuple[list[str], set[str]]:
             if name not in names:
                 names.append(name)
         if getattr(params, "secret", False):
-            secret.add(params.var)
+            secret.add(str(params.var))
         for attr in ("key_var", "bearer_var"):
             if getattr(params, attr, None):
                 secret.add(getattr(params, attr))
