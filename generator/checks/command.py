@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.checks import output
 from generator.checks.environment import Environment
+from generator.checks.kinds import SettingParams
 from generator.checks.plan import load_plan
 from generator.checks.runner import Finding, Planned, run, select
 from generator.labels import pick_lang
@@ -43,8 +44,8 @@ def settings_named(items: list[Planned]) -> tuple[list[str], set[str]]:
         for name in getattr(params, "vars", []):
             if name not in names:
                 names.append(name)
-        if getattr(params, "secret", False):
-            secret.add(str(params.var))
+        if isinstance(params, SettingParams) and params.secret:
+            secret.add(params.var)
         for attr in ("key_var", "bearer_var"):
             if getattr(params, attr, None):
                 secret.add(getattr(params, attr))
