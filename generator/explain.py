@@ -366,7 +366,7 @@ def explain(text: str, source: Catalogue | Index) -> list[Match]:
         hit = _search(index, p, n)
         if hit:
             hits.setdefault(i, []).append(hit)
-    scored: list[tuple[int, IndexEntry, Why, _Hit, tuple[int, int, int]]] = []
+    scored: list[tuple[int, IndexEntry, Why, _Hit, tuple[int, ...]]] = []
     for i, entry_hits in hits.items():
         entry = index.entries[i]
         if any(_search(index, x, n) for x in entry.exclude):
@@ -392,13 +392,12 @@ def _search(index: Index, p: Pattern, n: Normalised) -> _Hit | None:
     return None
 
 
-def _score(
-    entry: IndexEntry, entry_hits: list[_Hit], n: Normalised
-) -> tuple[int, Why, _Hit, tuple[int, int, int]]:
+def _score(entry: IndexEntry, entry_hits: list[_Hit], n: Normalised) -> tuple[int, Why, _Hit, tuple[int, ...]]:
     best = max(entry_hits, key=lambda h: (h.pattern.weight, -h.variant, -h.start))
     distinct = {h.pattern.source for h in entry_hits} - {best.pattern.source}
     points = PATTERN_HIT + min(best.pattern.weight, WEIGHT_CAP) // 2
-    points += min(EXTRA_PATTERN * len(distinct), EXTRA_PATTERN_CAP)
+    extra = min(EXTRA_PATTERN * len(distinct), EXTRA_PATTERN_CAP)
+    points += extra
     status = next((s for s in n.statuses if s in entry.status), None)
     conflict: tuple[int, ...] = ()
     status_points = 0
@@ -411,7 +410,8 @@ def _score(
     hints = tuple(h for h in entry.hints if _has_hint(n.raw, h))
     points += status_points + type_points + min(HINT * len(hints), HINT_CAP)
     why = Why(best.pattern.source, best.matched, status, conflict, error_type, hints)
-    return points, why, best, (status_points, type_points, len(hints))
+    # Everything but the pattern's length: two readings tie only when all of it is equal.
+    return points, why, best, (len(hints), status_points, type_points, extra)
 
 
 def _has_hint(raw: str, hint: str) -> bool:
@@ -433,9 +433,10 @@ def _word(c: str) -> bool:
     return c.isascii() and c.isalnum()
 
 
-def _level_ties(scored: list[tuple[int, IndexEntry, Why, _Hit, tuple[int, int, int]]]) -> None:
-    """Entries of different providers that read the same words, with the same status and type
-    evidence and no hint naming either provider, are equally good: give them the best score."""
+def _level_ties(scored: list[tuple[int, IndexEntry, Why, _Hit, tuple[int, ...]]]) -> None:
+    """Entries of different providers that read the same words, with the same other evidence
+    and no hint naming either provider, are equally good: give them the best score (the
+    patterns' lengths differ only because different authors wrote them)."""
     group = list(range(len(scored)))
 
     def root(k: int) -> int:
@@ -447,7 +448,7 @@ def _level_ties(scored: list[tuple[int, IndexEntry, Why, _Hit, tuple[int, int, i
         for b in range(a + 1, len(scored)):
             pa, ea, _, ha, xa = scored[a]
             pb, eb, _, hb, xb = scored[b]
-            if ea.provider == eb.provider or xa != xb or xa[2] or ha.variant != hb.variant:
+            if ea.provider == eb.provider or xa != xb or xa[0] or ha.variant != hb.variant:
                 continue
             overlap = min(ha.end, hb.end) - max(ha.start, hb.start)
             shorter = min(ha.end - ha.start, hb.end - hb.start)

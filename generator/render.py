@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 import yaml
@@ -38,16 +39,36 @@ class RenderResult:
     """Stale generated pages (deleted when writing)."""
 
 
-_CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.S)
+# Python-Markdown's own code-span rule (its BACKTICK_RE: an even run of backslashes, or a span),
+# kept to one line so no block boundary can cut a span in two: what md_text leaves raw as code,
+# Markdown shows as code too.
+_CODE_SPAN = re.compile(r"(?<!\\)((?:\\{2})+)(?=`+)|(?<!\\)(`+)([^\n]+?)(?<!`)\2(?!`)")
+# A script URL as a link destination (`[x](javascript:...)`, `[r]: javascript:...`); browsers drop
+# control characters and blanks inside the scheme, so those may sit between its letters.
+_GAP = r"[\x00-\x20]*"
+_SCRIPT_URL = re.compile(
+    r"(?i)((?:\]\(|\]:)" + _GAP + "<?" + _GAP + ")("
+    + "|".join(_GAP.join(word) for word in ("javascript", "vbscript", "data"))
+    + ")" + _GAP + ":"
+)
 
 
 def md_text(value: str) -> str:
     """Markdown from the guides with raw HTML neutralised outside code spans.
 
-    Guides may use Markdown, never HTML: a `<script>` in YAML must stay text on the page.
+    Guides may use Markdown, never HTML: a `<script>` in YAML must stay text on the page. Outside
+    code spans, `<`, `>` and `&` become entities, `{` too (no attribute lists such as
+    `{: onclick=... }`, no Jinja), and a `javascript:` link loses its scheme.
     """
-    out, last = [], 0
-    for m in _CODE_SPAN.finditer(value):
+    # What Python-Markdown does to its source first, so both read the same text.
+    value = value.replace("\x02", "").replace("\x03", "").replace("\r\n", "\n").replace("\r", "\n")
+    scan = value  # backslash runs already consumed are blanked, as Markdown stashes them
+    out, last, pos = [], 0, 0
+    while (m := _CODE_SPAN.search(scan, pos)) is not None:
+        pos = m.end()
+        if m.group(1):
+            scan = scan[: m.start()] + "\x00" * len(m.group(1)) + scan[m.end() :]
+            continue
         out.append(_escape_html(value[last : m.start()]))
         out.append(m.group(0))
         last = m.end()
@@ -56,7 +77,21 @@ def md_text(value: str) -> str:
 
 
 def _escape_html(s: str) -> str:
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("{%", "{&#37;")
+    s = _SCRIPT_URL.sub(lambda m: m.group(1) + m.group(2) + "%3A", s)
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("{", "&#123;")
+
+
+def code(value: object) -> str:
+    """An inline code span holding `value` whole: one line, fenced by a longer run of backticks."""
+    text = " ".join(str(value).replace("\r", "\n").split("\n"))
+    ticks = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
+
+
+def link_url(url: str) -> str:
+    """A URL that cannot end its Markdown link early: parentheses, brackets, quotes percent-encoded."""
+    return quote(url, safe="/:?#@!$&*+,;=%~-._")
 
 
 def fence(code: str, lang: str = "text") -> str:
@@ -64,6 +99,7 @@ def fence(code: str, lang: str = "text") -> str:
     ticks = "```"
     while ticks in code:
         ticks += "`"
+    lang = re.sub(r"[^\w+#.-]", "", lang) or "text"  # the info string cannot open anything else
     return f"{ticks}{lang}\n{code.rstrip()}\n{ticks}"
 
 
@@ -86,7 +122,13 @@ def _env() -> jinja2.Environment:
         autoescape=False,  # Markdown, not HTML; md_text does the escaping that matters
     )
     env.filters.update(
-        md=md_text, fence=fence, cell=table_cell, yaml_str=yaml_str, full_ref=lambda r, p: resolve(p, r)
+        md=md_text,
+        fence=fence,
+        cell=table_cell,
+        code=code,
+        link=link_url,
+        yaml_str=yaml_str,
+        full_ref=lambda r, p: resolve(p, r),
     )
     return env
 

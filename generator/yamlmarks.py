@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -15,8 +16,12 @@ try:  # libyaml is ten times faster; pure Python is the fallback where it is not
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Loader = yaml.SafeLoader
 
+# What YAML counts as a line break (its line numbers count these).
+_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 # An alias bomb expands to billions of nodes; no guide needs more than this many.
-MAX_NODES = 200_000
+MAX_NODES = 50_000  # the largest guide has under 4,000
+# libyaml's time grows with tokens × nesting depth; guides nest about ten levels.
+MAX_DEPTH = 100
 
 
 class YamlProblem(Exception):
@@ -51,10 +56,12 @@ def load(text: str) -> Marked:
     if text.startswith("\ufeff"):
         text = text[1:]
     try:
+        _shallow(text)
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
+        # libyaml puts an error at the end of the stream one line past the last one.
+        line = min(mark.line + 1, len(_BREAK.findall(text)) + 1) if mark else 1
         raise YamlProblem(line, f"YAML syntax error: {exc.problem or exc}") from None
     except yaml.YAMLError as exc:
         raise YamlProblem(1, f"YAML error: {exc}") from None
@@ -64,6 +71,18 @@ def load(text: str) -> Marked:
     counter = [0]
     data = _build(node, (), lines, counter, set())
     return Marked(data, lines)
+
+
+def _shallow(text: str) -> None:
+    """Refuse deep nesting from the event stream, before the costly part of parsing reaches it."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise YamlProblem(event.start_mark.line + 1, f"nesting deeper than {MAX_DEPTH} levels")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
 
 
 def _build(node: yaml.Node, loc: Loc, lines: dict[Loc, int], counter: list[int], active: set[int]) -> Any:

@@ -60,7 +60,7 @@
     "^[ \\t]*(?:Traceback \\(most recent call last\\):?|During handling of the above exception, another " +
       "exception occurred:|The above exception was the direct cause of the following exception:|" +
       "\\[Previous line repeated [0-9]+ more times?\\]|[~^ ]*\\^[~^ ]*|" +
-      "at (?:async )?[^ \\n]*(?: \\[as [^\\]\\n]*\\])? ?\\(?(?:[^()\\n]*:[0-9]+:[0-9]+|native|<anonymous>)\\)?)[ \\t]*$"
+      "at (?:async )?[^ \\n]*(?: \\[as [^\\]\\n]*\\])? ?\\(?(?:[^()\\n]*:[0-9]+:[0-9]+|native|<anonymous>)\\)?(?: \\{)?)[ \\t]*$"
   );
   // R8 _HTML_BLOCK, _HTML_TAG.
   var HTML_BLOCK = /<!--[\s\S]*?-->|<(script|style)\b[^>]*>[\s\S]*?<\/\1[ \t\n\r\f\v]*>/gi;
@@ -286,7 +286,8 @@
       }
     });
     var points = PATTERN_HIT + Math.floor(Math.min(best.pattern.weight, WEIGHT_CAP) / 2);
-    points += Math.min(EXTRA_PATTERN * distinct.length, EXTRA_PATTERN_CAP);
+    var extra = Math.min(EXTRA_PATTERN * distinct.length, EXTRA_PATTERN_CAP);
+    points += extra;
     var status = null;
     for (var k = 0; k < n.statuses.length; k++) {
       if (entry.status.indexOf(n.statuses[k]) !== -1) {
@@ -317,7 +318,7 @@
       points: points,
       entry: entry,
       best: best,
-      parts: [statusPoints, typePoints, hints.length],
+      parts: [hints.length, statusPoints, typePoints, extra],
       why: {
         pattern: best.pattern.source,
         matched: best.matched,
@@ -342,8 +343,8 @@
       for (var b = a + 1; b < scored.length; b++) {
         var A = scored[a];
         var B = scored[b];
-        var sameParts = A.parts[0] === B.parts[0] && A.parts[1] === B.parts[1] && A.parts[2] === B.parts[2];
-        if (A.entry.provider === B.entry.provider || !sameParts || A.parts[2] || A.best.variant !== B.best.variant) {
+        var sameParts = A.parts.join() === B.parts.join();
+        if (A.entry.provider === B.entry.provider || !sameParts || A.parts[0] || A.best.variant !== B.best.variant) {
           continue;
         }
         var overlap = Math.min(A.best.end, B.best.end) - Math.max(A.best.start, B.best.start);

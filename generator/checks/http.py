@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import time
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
@@ -61,7 +62,7 @@ def http_json(p: HttpParams, env: Environment) -> Result:
         "status": "-",
         "detail": "-",
     }
-    values.update(model="-", count="-", retry_after="-", location="-", error="-")
+    values.update(model="-", count="-", retry_after="-", location="-", error="-", spend="-", budget="-")
     headers = {"accept": "application/json", **p.headers}
     key = settings.resolve(p.key_var, p.sources).value if p.key_var else None
     bearer = settings.resolve(p.bearer_var, p.sources).value if p.bearer_var else None
@@ -128,6 +129,8 @@ def http_json(p: HttpParams, env: Environment) -> Result:
         if outcome == "bad-request" and p.method == "GET":
             outcome = "unexpected-status"  # only a message request has a documented 400
         return Result(outcome, values, ev)
+    if p.budget_field and _budget_reached(data, p, values, ev):
+        return Result("budget-exceeded", values, ev)
     if not p.list_field:
         return Result("ok", values, ev)
     items = _dig(data, p.list_field)
@@ -140,6 +143,29 @@ def http_json(p: HttpParams, env: Environment) -> Result:
     if model and p.method == "GET" and model not in ids:
         return Result("model-missing", values, ev)
     return Result("ok", values, ev)
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return None
+    return float(value)
+
+
+def _budget_reached(data: Any, p: HttpParams, values: dict[str, str], ev: dict[str, Any]) -> bool:
+    """Whether the reply's spend has reached its limit, as LiteLLM decides it (`spend >= max_budget`).
+
+    A null or absent limit is no limit; an absent spend is nothing spent yet.
+    """
+    budget = _number(_dig(data, p.budget_field or ""))
+    spend = _number(_dig(data, p.spend_field)) if p.spend_field else None
+    if spend is not None:
+        values["spend"] = f"{spend:g}"
+        ev["spend"] = spend
+    if budget is None:
+        return False
+    values["budget"] = f"{budget:g}"
+    ev["budget"] = budget
+    return (spend or 0.0) >= budget
 
 
 class _BodyTooLarge(Exception):

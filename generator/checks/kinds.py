@@ -183,6 +183,11 @@ class HttpParams(Params):
     """Model sent in a POST body when the model setting is unset."""
     id_field: str = "id"
     """Field of each list item holding the ID."""
+    budget_field: str | None = None
+    """Field of the JSON reply holding a spending limit (dotted path, `info.max_budget`; null: no limit).
+    Setting it adds the outcome `budget-exceeded`, reported when the spend reaches the limit."""
+    spend_field: str | None = None
+    """Field of the JSON reply holding the amount spent so far (dotted path, `info.spend`)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -354,7 +359,19 @@ KINDS: dict[str, Kind] = {
             "free-call",
             HttpParams,
             {"ok": Status.PASS, "model-missing": Status.FAIL, **_HTTP_FAILURES},
-            ("url", "status", "model", "detail", "count", "retry_after", "host", "location", "error"),
+            (
+                "url",
+                "status",
+                "model",
+                "detail",
+                "count",
+                "retry_after",
+                "host",
+                "location",
+                "error",
+                "spend",
+                "budget",
+            ),
         ),
     )
 }
@@ -454,4 +471,6 @@ def extra_outcomes(kind: Kind, params: Params) -> set[str]:
         return set(params.wrong_prefixes.values())
     if isinstance(params, UrlParams):
         return set(params.wrong_hosts.values())
+    if isinstance(params, HttpParams) and params.budget_field:
+        return {"budget-exceeded"}
     return set()
