@@ -67,6 +67,9 @@ def check_command(
     client: Any = None,
 ) -> int:
     environ = dict(os.environ) if environ is None else environ
+    if getattr(args, "litellm_config", None):
+        # The flag wins over the variable, as `litellm --config` does.
+        environ = {**environ, "LITELLM_CONFIG": str(args.litellm_config)}
     lang = pick_lang(args.lang, environ)
     plan, problems = load_plan(args.guides)
     if plan is None:
