@@ -56,7 +56,11 @@ def build_parser() -> argparse.ArgumentParser:
     ck.add_argument("--timeout", type=float, default=5.0, help="seconds per network probe (default 5)")
     ck.add_argument("--deadline", type=float, default=15.0, help="seconds for the whole run (default 15)")
     ck.add_argument("-v", "--verbose", action="store_true", help="show evidence and passing checks in full")
-    ck.add_argument("--litellm-config", type=Path, help="LiteLLM proxy config.yaml (default: $LITELLM_CONFIG, ./config.yaml)")
+    ck.add_argument(
+        "--litellm-config",
+        type=Path,
+        help="LiteLLM proxy config.yaml (default: $LITELLM_CONFIG, ./config.yaml)",
+    )
 
     ex = sub.add_parser("explain", help="match a pasted error message to entries")
     ex.add_argument("text", nargs="?", default="-", help="the error text, or - for standard input")

@@ -392,7 +392,9 @@ def _search(index: Index, p: Pattern, n: Normalised) -> _Hit | None:
     return None
 
 
-def _score(entry: IndexEntry, entry_hits: list[_Hit], n: Normalised) -> tuple[int, Why, _Hit, tuple[int, ...]]:
+def _score(
+    entry: IndexEntry, entry_hits: list[_Hit], n: Normalised
+) -> tuple[int, Why, _Hit, tuple[int, ...]]:
     best = max(entry_hits, key=lambda h: (h.pattern.weight, -h.variant, -h.start))
     distinct = {h.pattern.source for h in entry_hits} - {best.pattern.source}
     points = PATTERN_HIT + min(best.pattern.weight, WEIGHT_CAP) // 2

@@ -47,9 +47,15 @@ _CODE_SPAN = re.compile(r"(?<!\\)((?:\\{2})+)(?=`+)|(?<!\\)(`+)([^\n]+?)(?<!`)\2
 # control characters and blanks inside the scheme, so those may sit between its letters.
 _GAP = r"[\x00-\x20]*"
 _SCRIPT_URL = re.compile(
-    r"(?i)((?:\]\(|\]:)" + _GAP + "<?" + _GAP + ")("
+    r"(?i)((?:\]\(|\]:)"
+    + _GAP
+    + "<?"
+    + _GAP
+    + ")("
     + "|".join(_GAP.join(word) for word in ("javascript", "vbscript", "data"))
-    + ")" + _GAP + ":"
+    + ")"
+    + _GAP
+    + ":"
 )
 
 

@@ -206,8 +206,10 @@ class SearchResult:
 
 def search(page: Any, site: LiveSite, query: str) -> SearchResult:
     """Type `query` into the search box of the open page and wait for its results."""
-    page.evaluate("document.querySelector('#__search').checked = true")  # open the search dialog
     box = page.locator("input.md-search__input")
+    if not box.is_visible():  # narrow screens hide the box behind the search button
+        page.locator("label.md-header__button[for='__search']").click()
+    box.click()
     # Empty the box first and wait for the placeholder line, so the results read below cannot be
     # those of the previous query (Material answers asynchronously, from a worker).
     box.fill("")

@@ -134,11 +134,13 @@ def test_every_code_block_has_a_copy_button_that_copies_it(live: LiveSite) -> No
         pg.goto(live.url(ENTRY))
         blocks = pg.locator(".md-content pre > code")
         assert blocks.count() > 0
-        assert pg.locator(".md-content pre > button.md-clipboard").count() == blocks.count()
+        # Material 9.8 puts the copy button in a small toolbar inside each <pre>.
+        copy = "button.md-code__button[data-md-type='copy']"
+        assert pg.locator(f".md-content pre {copy}").count() == blocks.count()
         block = pg.locator(".md-content pre:visible").first
         expected = block.locator("code").inner_text()
         block.hover()
-        block.locator("button.md-clipboard").click()
+        block.locator(copy).click()
         pg.locator(".md-dialog--active").wait_for()
         assert pg.evaluate("navigator.clipboard.readText()").strip() == expected.strip()
     assert offsite.urls == []

@@ -193,3 +193,14 @@ def test_mock_transport_sees_the_default_url(machine) -> None:
     )
     assert http_json(params(""), env).outcome == "ok"
     assert urls == ["https://api.anthropic.com/v1/models"]
+
+
+@pytest.mark.parametrize("model", ["sonnet", "opus[1m]", "claude-sonnet-4-5"])
+def test_aliases_are_not_reported_missing(machine, model: str) -> None:
+    home, cwd = machine()
+    env = Environment(
+        vars={"ANTHROPIC_API_KEY": KEY, "ANTHROPIC_MODEL": model}, home=home, cwd=cwd,
+        client=httpx.Client(transport=httpx.MockTransport(lambda r: httpx.Response(200, json=MODELS))),
+        aliases={"claude-sonnet-4-5": "claude-sonnet-4-5-20250929"},
+    )
+    assert http_json(params(""), env).outcome == "ok"

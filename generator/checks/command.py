@@ -99,6 +99,7 @@ def check_command(
         client=None if args.offline else client,
         timeout=args.timeout,
         known_ids=plan["known_ids"],
+        aliases=plan.get("aliases", {}),
         env_label=L["source_env"],
     )
     from generator.checks.files import file_secrets

@@ -41,6 +41,8 @@ class Environment:
     """Seconds a single network probe may take."""
     known_ids: dict[str, list[str]] = field(default_factory=dict)
     """Model IDs of the knowledge base per dialect (`guides/models.yaml`), for model-ID checks."""
+    aliases: dict[str, str] = field(default_factory=dict)
+    """Undated model aliases → the dated ID a models list shows (`claude-sonnet-4-5` → `claude-sonnet-4-5-20250929`)."""
     env_label: str = "environment"
     """How the process environment is named in messages (localised by the CLI)."""
     settings: Settings = field(init=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import time
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
@@ -140,7 +141,7 @@ def http_json(p: HttpParams, env: Environment) -> Result:
     ids = [item.get(p.id_field) for item in items if isinstance(item, dict)]
     values["count"] = str(len(ids))
     ev["count"] = len(ids)
-    if model and p.method == "GET" and model not in ids:
+    if model and p.method == "GET" and not _listed(model.strip(), ids, env.aliases):
         return Result("model-missing", values, ev)
     return Result("ok", values, ev)
 
@@ -166,6 +167,15 @@ def _budget_reached(data: Any, p: HttpParams, values: dict[str, str], ev: dict[s
     values["budget"] = f"{budget:g}"
     ev["budget"] = budget
     return (spend or 0.0) >= budget
+
+
+# Claude Code's family aliases resolve inside the client; no models list shows them.
+_CLIENT_ALIASES = re.compile(r"^(sonnet|opus|haiku|default|opusplan|best)(\[1m\])?$")
+
+
+def _listed(model: str, ids: list[Any], aliases: dict[str, str]) -> bool:
+    model = model.removesuffix("[1m]")
+    return model in ids or aliases.get(model) in ids or bool(_CLIENT_ALIASES.match(model))
 
 
 class _BodyTooLarge(Exception):

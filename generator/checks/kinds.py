@@ -120,6 +120,8 @@ class ModelParams(SettingParams):
     """The model-ID dialect the tool expects (a column of `guides/models.yaml`; litellm = `route/model`)."""
     default: str | None = None
     """What the tool uses when unset; reported as such."""
+    dialect_flags: dict[str, str] = field(default_factory=dict)
+    """Setting → dialect used instead while that setting is 1/true (`CLAUDE_CODE_USE_BEDROCK: bedrock`)."""
 
 
 @dataclass(frozen=True, kw_only=True)

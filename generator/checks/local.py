@@ -160,6 +160,15 @@ def _known_ids(env: Environment, dialect: str) -> list[str]:
 
 
 def model_id(p: ModelParams, env: Environment) -> Result:
+    dialect = p.dialect
+    for flag, flagged in p.dialect_flags.items():
+        value = env.settings.resolve(flag, p.sources).value
+        if value and value.strip().lower() in ("1", "true"):
+            dialect = flagged  # type: ignore[assignment]  # validated as a dialect name below
+            break
+    if dialect not in DIALECTS:
+        dialect = p.dialect
+    p = ModelParams(var=p.var, sources=p.sources, secret=p.secret, dialect=dialect, default=p.default)
     r = env.settings.resolve(p.var, p.sources)
     values = {
         **base_values(r, False),

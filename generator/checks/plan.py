@@ -106,6 +106,9 @@ def compile_plan(cat: Catalogue, guides_dir: Path) -> dict[str, Any]:
         "providers": [{"id": g.provider, "name": _text(g.name)} for g in cat.guides],
         "checks": checks,
         "known_ids": known_ids(cat.models),
+        "aliases": {
+            a: row.anthropic for row in (cat.models.models if cat.models else []) for a in row.aliases
+        },
         "ui": labels,
     }
 
