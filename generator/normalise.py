@@ -99,8 +99,9 @@ _HTML_TAG = re.compile(r"</?[A-Za-z!][^<>]{0,500}>", _A)
 # R9 wrapper prefixes: the exception class a library raises (`anthropic.AuthenticationError:`,
 # `botocore.errorfactory.AccessDeniedException:`, `litellm.RateLimitError: RateLimitError:`), the
 # Stainless SDKs' `Error code: 401 -`, and botocore's `An error occurred (X) when calling the Y
-# operation:`. They start a line or follow a space or a non-ASCII character (Japanese text).
-_WRAP_START = r"(^|[ \t]|[^\x00-\x7f])"
+# operation:`. They start a line or follow a space, a colon or a non-ASCII character (Japanese
+# text; NFKC has made a full-width colon ASCII).
+_WRAP_START = r"(^|[ \t:]|[^\x00-\x7f])"
 # A bare `Error:` counts only at the start of a line: `API Error: 401` is Claude Code's wording.
 _WRAP_CLASS = re.compile(
     _WRAP_START + r"(?:(?:[A-Za-z_][A-Za-z0-9_]*\.)*[A-Z][A-Za-z0-9]*(?:Error|Exception|Warning):[ \t]*)+",
@@ -243,8 +244,8 @@ def _canon(s: str) -> str:
     s = _UUID.sub("", s)
     s = _DATETIME.sub("", s)
     s = _TIME.sub("", s)
+    s = _TOKEN.sub(_token, s)  # before _HEX: a key whose tail looks like hex goes whole
     s = _HEX.sub("", s)
-    s = _TOKEN.sub(_token, s)
     s = _NUMBER.sub("0", s)
     s = _QUOTES.sub("", s)
     return _SPACE.sub(" ", s).strip(" ")

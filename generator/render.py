@@ -39,10 +39,10 @@ class RenderResult:
     """Stale generated pages (deleted when writing)."""
 
 
-# Python-Markdown's own code-span rule (its BACKTICK_RE: an even run of backslashes, or a span),
-# kept to one line so no block boundary can cut a span in two: what md_text leaves raw as code,
-# Markdown shows as code too.
-_CODE_SPAN = re.compile(r"(?<!\\)((?:\\{2})+)(?=`+)|(?<!\\)(`+)([^\n]+?)(?<!`)\2(?!`)")
+# A code span as Markdown reads it (Python-Markdown's BACKTICK_RE), in its one unambiguous form:
+# whole backtick runs, not escaped, on one line. Every other backtick becomes an entity, so a run
+# can never pair with one in the next field on the same line, and no line can open a fence.
+_CODE_SPAN = re.compile(r"(?<![\\`])(`+)(?!`)([^\n]+?)(?<!`)\1(?!`)")
 # A script URL as a link destination (`[x](javascript:...)`, `[r]: javascript:...`); browsers drop
 # control characters and blanks inside the scheme, so those may sit between its letters.
 _GAP = r"[\x00-\x20]*"
@@ -59,37 +59,39 @@ _SCRIPT_URL = re.compile(
 )
 
 
+def _as_markdown_reads(value: str) -> str:
+    # What Python-Markdown does to its source first (\x02 and \x03 are its own placeholder marks).
+    return value.replace("\x02", "").replace("\x03", "").replace("\r\n", "\n").replace("\r", "\n")
+
+
 def md_text(value: str) -> str:
     """Markdown from the guides with raw HTML neutralised outside code spans.
 
     Guides may use Markdown, never HTML: a `<script>` in YAML must stay text on the page. Outside
-    code spans, `<`, `>` and `&` become entities, `{` too (no attribute lists such as
-    `{: onclick=... }`, no Jinja), and a `javascript:` link loses its scheme.
+    code spans `<`, `>`, `&`, stray backticks, `{` (attribute lists such as `{: onclick=... }`,
+    Jinja) and `~~~` become entities, and a `javascript:` link loses its scheme.
     """
-    # What Python-Markdown does to its source first, so both read the same text.
-    value = value.replace("\x02", "").replace("\x03", "").replace("\r\n", "\n").replace("\r", "\n")
-    scan = value  # backslash runs already consumed are blanked, as Markdown stashes them
-    out, last, pos = [], 0, 0
-    while (m := _CODE_SPAN.search(scan, pos)) is not None:
-        pos = m.end()
-        if m.group(1):
-            scan = scan[: m.start()] + "\x00" * len(m.group(1)) + scan[m.end() :]
-            continue
+    value = _as_markdown_reads(value)
+    out, last = [], 0
+    for m in _CODE_SPAN.finditer(value):
         out.append(_escape_html(value[last : m.start()]))
         out.append(m.group(0))
         last = m.end()
-    out.append(_escape_html(value[last:]))
+    tail = _escape_html(value[last:])
+    # A trailing backslash would escape whatever the template puts next (a backtick, say).
+    out.append(tail[:-1] + "&#92;" if tail.endswith("\\") else tail)
     return "".join(out)
 
 
 def _escape_html(s: str) -> str:
     s = _SCRIPT_URL.sub(lambda m: m.group(1) + m.group(2) + "%3A", s)
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("{", "&#123;")
+    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return s.replace("{", "&#123;").replace("`", "&#96;").replace("~~~", "&#126;~~")
 
 
 def code(value: object) -> str:
     """An inline code span holding `value` whole: one line, fenced by a longer run of backticks."""
-    text = " ".join(str(value).replace("\r", "\n").split("\n"))
+    text = " ".join(_as_markdown_reads(str(value)).split("\n"))
     ticks = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{ticks}{pad}{text}{pad}{ticks}"

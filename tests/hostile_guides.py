@@ -65,7 +65,7 @@ PAYLOADS = [
 ]
 
 # Tags that run script or load something, and attributes that run script.
-_BAD_TAGS = {"script", "iframe", "object", "embed", "svg", "img", "style", "link", "meta", "base", "form"}
+_BAD_TAGS = {"script", "iframe", "object", "embed", "svg", "style", "link", "meta", "base", "form"}
 _BAD_SCHEMES = ("javascript:", "vbscript:", "data:")
 
 EXTENSIONS: list[Any] = [

@@ -87,7 +87,9 @@ def pages(live: LiveSite) -> Iterator[dict[str, Any]]:
 
 
 def _check(page: Any, live: LiveSite, query: str, expected: str, lang: str) -> None:
-    assert (live.root / expected / "index.html").exists(), f"{expected} is not a page any more; update the table"
+    assert (live.root / expected / "index.html").exists(), (
+        f"{expected} is not a page any more; update the table"
+    )
     result = site_live.search(page, live, query)
     _record(lang, query, result)
     assert result.paths, f"{query!r}: {result.meta}"
@@ -98,18 +100,24 @@ def _check(page: Any, live: LiveSite, query: str, expected: str, lang: str) -> N
 
 @pytest.mark.browser
 @pytest.mark.parametrize(("query", "expected"), JA_QUERIES, ids=[q for q, _ in JA_QUERIES])
-def test_japanese_query_finds_its_page(pages: dict[str, Any], live: LiveSite, query: str, expected: str) -> None:
+def test_japanese_query_finds_its_page(
+    pages: dict[str, Any], live: LiveSite, query: str, expected: str
+) -> None:
     _check(pages["ja"], live, query, expected, "ja")
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize(("query", "expected"), EN_QUERIES, ids=[q for q, _ in EN_QUERIES])
-def test_english_query_finds_its_page(pages: dict[str, Any], live: LiveSite, query: str, expected: str) -> None:
+def test_english_query_finds_its_page(
+    pages: dict[str, Any], live: LiveSite, query: str, expected: str
+) -> None:
     _check(pages["en"], live, query, expected, "en")
 
 
 @pytest.mark.browser
-def test_a_japanese_query_on_english_pages_lists_no_japanese_page(pages: dict[str, Any], live: LiveSite) -> None:
+def test_a_japanese_query_on_english_pages_lists_no_japanese_page(
+    pages: dict[str, Any], live: LiveSite
+) -> None:
     result = site_live.search(pages["en"], live, "トークン上限")
     assert not any(not p.startswith("en/") for p in result.paths), result.paths
 
@@ -119,8 +127,18 @@ def test_index_carries_each_languages_own_search_settings(live: LiveSite) -> Non
     langs = index["config"]["kb_languages"]
     # Material's settings for a one-language site: no English stemmer on Japanese pages (it made
     # "AccessDeniedException" unfindable), no Japanese separator on English ones.
-    assert langs["ja"] == {"lang": ["ja"], "separator": "[\\s\\-　、。，．]+", "pipeline": ["stemmer"], "prefix": ""}
-    assert langs["en"] == {"lang": ["en"], "separator": "[\\s\\-]+", "pipeline": ["stopWordFilter"], "prefix": "en/"}
+    assert langs["ja"] == {
+        "lang": ["ja"],
+        "separator": "[\\s\\-　、。，．]+",
+        "pipeline": ["stemmer"],
+        "prefix": "",
+    }
+    assert langs["en"] == {
+        "lang": ["en"],
+        "separator": "[\\s\\-]+",
+        "pipeline": ["stopWordFilter"],
+        "prefix": "en/",
+    }
 
 
 def test_index_has_every_english_page_not_only_its_sections(live: LiveSite) -> None:

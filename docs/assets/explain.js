@@ -66,7 +66,7 @@
   var HTML_BLOCK = /<!--[\s\S]*?-->|<(script|style)\b[^>]*>[\s\S]*?<\/\1[ \t\n\r\f\v]*>/gi;
   var HTML_TAG = /<\/?[A-Za-z!][^<>]{0,500}>/g;
   // R9 _WRAP_BOTO, _WRAP_BARE, _WRAP_CLASS, _WRAP_CODE.
-  var WRAP_START = "(^|[ \\t]|[^\\x00-\\x7f])";
+  var WRAP_START = "(^|[ \\t:]|[^\\x00-\\x7f])";
   var WRAP_CLASS = new RegExp(
     WRAP_START + "(?:(?:[A-Za-z_][A-Za-z0-9_]*\\.)*[A-Z][A-Za-z0-9]*(?:Error|Exception|Warning):[ \\t]*)+",
     "gm"
@@ -204,10 +204,10 @@
     s = s.replace(UUID, "");
     s = s.replace(DATETIME, "");
     s = s.replace(TIME, "");
-    s = s.replace(HEX, "");
     s = s.replace(TOKEN, function (m) {
       return /[0-9]/.test(m) && /[a-z]/.test(m) ? "" : m;
     });
+    s = s.replace(HEX, "");
     s = s.replace(NUMBER, "0");
     s = s.replace(QUOTES, "");
     return s.replace(SPACE, " ").replace(/^ +| +$/g, "");

@@ -239,6 +239,18 @@ class LitellmConfigParams(Params):
     """Where the path setting is read."""
 
 
+@dataclass(frozen=True, kw_only=True)
+class CloudCallParams(Params):
+    """Parameters of `aws-call` and `gcp-call` (free calls through the optional SDK extras)."""
+
+    call: Literal["caller-identity", "inference-profiles", "adc-refresh"]
+    """Which free call: STS caller identity, Bedrock inference-profile list, or an ADC token refresh."""
+    sources: list[str] = field(default_factory=_claude_env)
+    """Where the tool reads its settings, highest precedence first."""
+    model_var: str | None = None
+    """Setting whose inference-profile ID must be listed in the region (`inference-profiles`)."""
+
+
 @dataclass(frozen=True)
 class Kind:
     """A probe kind as guides see it."""
@@ -456,6 +468,26 @@ KINDS.update(
     }
 )
 
+
+_CALL_VALUES = ("account", "arn", "region", "model", "count", "error", "code")
+_CALL_OUTCOMES = {
+    "ok": Status.PASS,
+    "not-installed": Status.SKIP,
+    "offline": Status.SKIP,
+    "no-credentials": Status.SKIP,
+    "expired": Status.FAIL,
+    "invalid-token": Status.FAIL,
+    "unreachable": Status.FAIL,
+    "call-failed": Status.FAIL,
+}
+KINDS["aws-call"] = Kind(
+    "aws-call",
+    "free-call",
+    CloudCallParams,
+    {**_CALL_OUTCOMES, "denied": Status.FAIL, "not-listed": Status.FAIL},
+    _CALL_VALUES,
+)
+KINDS["gcp-call"] = Kind("gcp-call", "free-call", CloudCallParams, dict(_CALL_OUTCOMES), _CALL_VALUES)
 
 # A real request that spends tokens (a one-token message): run only with --live.
 KINDS["http-paid"] = Kind(

@@ -22,6 +22,10 @@ def probe_for(kind: str) -> Probe:
         from generator.checks.http import http_json
 
         return http_json
+    if kind in ("aws-call", "gcp-call"):
+        from generator.checks import cloud_calls
+
+        return cloud_calls.aws_call if kind == "aws-call" else cloud_calls.gcp_refresh
     from generator.checks import cloud, litellm_config, local
 
     table: dict[str, Probe] = {
