@@ -58,8 +58,11 @@ def main(argv: list[str] | None = None) -> int:
         if got:
             false.append(f"  {case['id']}: matched {got[:3]}")
     oos = len(corpus["out_of_scope"])
-    print(f"entries in the guides: {len(known)}; corpus texts: {total} in scope"
-          + (f" ({skipped} skipped: entry not in the guides)" if skipped else "") + f", {oos} out of scope")
+    print(
+        f"entries in the guides: {len(known)}; corpus texts: {total} in scope"
+        + (f" ({skipped} skipped: entry not in the guides)" if skipped else "")
+        + f", {oos} out of scope"
+    )
     print(f"top-1 accuracy: {top1}/{total} = {top1 / max(total, 1):.1%}")
     print(f"top-3 accuracy: {top3}/{total} = {top3 / max(total, 1):.1%}")
     print(f"false-match rate (out of scope): {len(false)}/{oos} = {len(false) / max(oos, 1):.1%}")

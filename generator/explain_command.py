@@ -23,10 +23,12 @@ _LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
 def explain_command(args: argparse.Namespace) -> int:
     from generator.explain import Index, explain
     from generator.explain_index import cached_index_data
-    from generator.labels import current_lang, ui
+    from generator.labels import current_lang
 
     lang = current_lang(args.lang)
-    labels = ui()[lang]
+    # The labels travel in the cached index, so a warm call reads no YAML at all.
+    data = cached_index_data(getattr(args, "guides", None))
+    labels: dict[str, str] = data["labels"][lang]
     text = _read_text(args.text, labels)
     if not text.strip():
         print(labels["explain_empty"], file=sys.stderr)
@@ -35,7 +37,6 @@ def explain_command(args: argparse.Namespace) -> int:
     if limit < 1:
         print(labels["explain_bad_limit"], file=sys.stderr)
         return USAGE
-    data = cached_index_data(getattr(args, "guides", None))
     if data.get("problems"):
         print(labels["explain_bad_guides"].format(count=len(data["problems"])), file=sys.stderr)
     matches = _shown(explain(text, Index.from_data(data)), limit)

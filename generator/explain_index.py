@@ -25,26 +25,22 @@ __all__ = [
     "FORMAT",
     "cache_dir",
     "cached_index_data",
-    "guides_dir",
     "index_data",
     "site_data",
     "write_site_index",
 ]
 
 # Bump when the document's shape changes.
-FORMAT = 1
+FORMAT = 2
 SITE_FILE = Path("assets") / "explain.json"
 _HERE = Path(__file__).resolve().parent
-# Code whose changes alter the compiled patterns: part of the cache key.
-_CODE = ("normalise.py", "explain.py", "explain_index.py")
+# Files besides the guides whose changes alter the document (compiled patterns, labels): part of
+# the cache key.
+_CODE = ("normalise.py", "explain.py", "explain_index.py", "templates/ui.yaml")
+# UI labels the command prints, carried in the cached document so a warm call needs no YAML.
+LABEL_PREFIXES = ("explain_", "cli_")
 # How many causes the command line shows.
 TOP_CAUSES = 2
-
-
-def guides_dir() -> Path:
-    """Same rule as `catalogue.default_guides_dir`, without importing the validating loader."""
-    packaged = _HERE / "guides"
-    return packaged if packaged.is_dir() else _HERE.parent / "guides"
 
 
 def index_data(cat: Catalogue, *, site: bool = False) -> dict[str, Any]:
@@ -131,7 +127,9 @@ def cached_index_data(root: Path | None = None) -> dict[str, Any]:
 
     Guides with problems still give an index of the entries that loaded (a reader pasting an
     error is not the one to fix a guide); the document's `problems` lists them."""
-    root = root or guides_dir()
+    from generator.paths import default_guides_dir
+
+    root = root or default_guides_dir()
     name = _cache_name(root)
     folder = cache_dir()
     path = folder / name if name else None
@@ -144,9 +142,14 @@ def cached_index_data(root: Path | None = None) -> dict[str, Any]:
             pass  # absent or damaged: rebuild
     from generator.catalogue import load_catalogue
 
+    from generator.labels import ui
+
     cat = load_catalogue(root)
     data = index_data(cat)
     data["problems"] = [str(p) for p in cat.problems]
+    data["labels"] = {
+        lang: {k: v for k, v in labels.items() if k.startswith(LABEL_PREFIXES)} for lang, labels in ui().items()
+    }
     if path is not None:
         _store(folder, path, data)
     return data

@@ -115,9 +115,14 @@ def body_of(page: str) -> str:
     return page
 
 
+_MD: list[markdown.Markdown] = []
+
+
 def to_html(page: str) -> str:
     """Markdown → HTML with the extensions mkdocs.yml enables."""
-    return markdown.markdown(body_of(page), extensions=EXTENSIONS)
+    if not _MD:
+        _MD.append(markdown.Markdown(extensions=EXTENSIONS))
+    return _MD[0].reset().convert(body_of(page))
 
 
 def hostile_guide(text: Callable[[str], str], *, provider: str = "demo") -> dict[str, Any]:

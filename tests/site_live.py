@@ -8,6 +8,7 @@ sitemap logic compare against `site_url`, port included (../shared/research/mkdo
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -16,7 +17,6 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,9 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 # Every browser wait is bounded; a broken page fails in seconds instead of hanging the run.
 TIMEOUT_MS = 15_000
+# Served under a path, like the published project site (https://<owner>.github.io/kb/), so links
+# that ignore the base path break here too.
+BASE_PATH = "/kb/"
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,7 @@ class LiveSite:
     root: Path
     """The build output folder."""
     base: str
-    """`http://127.0.0.1:<port>/`, also the SITE_URL the site was built with."""
+    """`http://127.0.0.1:<port>/kb/`, also the SITE_URL the site was built with."""
 
     def url(self, path: str = "") -> str:
         return self.base + path.lstrip("/")
@@ -73,10 +76,17 @@ _STATE = _State()
 
 
 class _PagesHandler(http.server.SimpleHTTPRequestHandler):
-    """Static files as GitHub Pages serves them: a missing address gets the site's root 404.html."""
+    """Static files as GitHub Pages serves a project site: under BASE_PATH, and a missing address
+    gets the site's root 404.html."""
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         pass
+
+    def translate_path(self, path: str) -> str:
+        rest = path.removeprefix(BASE_PATH.rstrip("/"))
+        if rest == path or (rest and not rest.startswith(("/", "?", "#"))):
+            return str(Path(self.directory) / "__outside_the_site__")  # answered with the 404 page
+        return super().translate_path(rest or "/")
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         page = Path(self.directory) / "404.html"
@@ -118,7 +128,7 @@ def live_site(tmp_path_factory: pytest.TempPathFactory) -> LiveSite:
         # The port must be known before building: it is part of SITE_URL. Binding it right after
         # leaves a tiny window in which another process could take it; the bind would then fail.
         port = _free_port()
-        base = f"http://127.0.0.1:{port}/"
+        base = f"http://127.0.0.1:{port}{BASE_PATH}"
         out = tmp_path_factory.mktemp("live-site")
         build_site(out, base)
         handler = functools.partial(_PagesHandler, directory=str(out))
@@ -152,11 +162,9 @@ def browser() -> Any:
 def close() -> None:
     """Stop the browser, Playwright and the server (newest first); safe to call twice."""
     while _STATE.stops:
-        stop = _STATE.stops.pop()
-        try:
-            stop()
-        except Exception:  # noqa: BLE001 - one failed stop must not leave the others running
-            pass
+        # One failed stop must not leave the others running.
+        with contextlib.suppress(Exception):
+            _STATE.stops.pop()()
     _STATE.site = _STATE.server = _STATE.playwright = _STATE.browser = None
 
 
@@ -168,7 +176,7 @@ class Offsite:
     """The blocked request URLs."""
 
 
-@contextmanager
+@contextlib.contextmanager
 def local_page(site: LiveSite, **context_args: Any) -> Iterator[tuple[Any, Offsite]]:
     """A fresh browser context and page whose requests may reach only the local server.
 

@@ -278,8 +278,9 @@ def test_404_pages_per_language(live: LiveSite) -> None:
     )
     assert '<html lang="ja"' in ja and "ページが見つかりません" in ja
     assert '<html lang="en"' in en and "Page not found" in en
-    # Served at any depth, so links are absolute: the site is at / on the test server.
-    assert 'href="/en/errors/"' in en and 'href="/errors/"' in ja
+    # Served at any depth, so links are absolute, under the site's base path.
+    base = urlsplit(live.base).path
+    assert f'href="{base}en/errors/"' in en and f'href="{base}errors/"' in ja
 
 
 def test_edit_link_opens_the_guide_yaml(live: LiveSite) -> None:
@@ -294,3 +295,59 @@ def test_edit_link_opens_the_guide_yaml(live: LiveSite) -> None:
         # Pages made from every guide have no single file to edit: the link opens the folder.
         assert f'href="{repo}/tree/main/guides"' in live.html(lang_root + "errors/")
     assert ".md" not in re.findall(r'<a href="([^"]+)"[^>]*rel="edit"', live.html(ENTRY))[0]
+
+
+def test_pages_workflow_builds_strictly_and_deploys_with_the_pages_actions() -> None:
+    import yaml
+
+    flow = yaml.safe_load((ROOT / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8"))
+    assert flow[True]["push"]["branches"] == ["main"]  # YAML 1.1 reads the key `on` as True
+    steps = flow["jobs"]["build"]["steps"]
+    runs = " ; ".join(s.get("run", "") for s in steps)
+    uses = [s.get("uses", "").split("@")[0] for s in steps + flow["jobs"]["deploy"]["steps"]]
+    assert "mkdocs build --strict" in runs and "pip install -e ." in runs
+    assert next(s for s in steps if "setup-python" in s.get("uses", ""))["with"]["python-version"] == "3.11"
+    assert {"actions/upload-pages-artifact", "actions/deploy-pages"} <= set(uses)
+    assert flow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+
+
+# --- generator/site_i18n.py on a project site under a path -------------------------------
+
+
+class _Plugin:
+    def __init__(self, languages: list[dict[str, Any]]) -> None:
+        self.config = {"languages": languages}
+
+
+def _fake_config(lang: str) -> dict[str, Any]:
+    languages = [
+        {"locale": "ja", "name": "日本語", "default": True},
+        {"locale": "en", "name": "English", "default": False},
+    ]
+    return {
+        "plugins": {"i18n": _Plugin(languages)},
+        "site_url": "https://x.github.io/kb/",
+        "theme": {"language": lang},
+    }
+
+
+def test_404_language_links_and_targets_under_a_base_path(tmp_path: Any) -> None:
+    from generator import site_i18n
+
+    config = _fake_config("en")
+    assert site_i18n.home_alternates(config) == [
+        {"name": "日本語", "link": "/kb/", "lang": "ja"},
+        {"name": "English", "link": "/kb/en/", "lang": "en"},
+    ]
+    assert site_i18n.not_found_target(tmp_path, config) == tmp_path / "en" / "404.html"
+    assert site_i18n.not_found_target(tmp_path, _fake_config("ja")) is None
+
+
+def test_index_locations_are_assigned_to_their_language() -> None:
+    from generator.site_i18n import doc_language
+
+    settings = {"ja": {"prefix": ""}, "en": {"prefix": "en/"}}
+    assert doc_language("en/anthropic/#x", settings) == "en"
+    assert doc_language("anthropic/#x", settings) == "ja"
+    # A Japanese page whose path merely starts with the letters "en" stays Japanese.
+    assert doc_language("endpoints/", settings) == "ja"

@@ -20,9 +20,9 @@ import pytest
 import yaml
 from conftest import FIXTURES, GUIDES, ROOT
 
-from generator.catalogue import default_guides_dir, load_catalogue
+from generator.catalogue import load_catalogue
 from generator.explain import Index, compile_patterns, explain, required_literal, split_alternatives
-from generator.explain_index import cached_index_data, guides_dir, index_data, write_site_index
+from generator.explain_index import cached_index_data, index_data, write_site_index
 from generator.labels import ui
 from generator.model import Match as MatchSpec
 from generator.normalise import adapt_pattern, normalise
@@ -59,7 +59,10 @@ def test_wrappers_ids_numbers_and_quotes_are_dropped() -> None:
         "anthropic.AuthenticationError: Error code: 401 - {'type': 'error', 'error': {'type': "
         "'authentication_error', 'message': 'invalid x-api-key'}, 'request_id': 'req_011CSHoEeqs5C35K2UUqR7Fy'}"
     )
-    assert n.text == "{type: error, error: {type: authentication_error, message: invalid x-api-key}, request_id: }"
+    assert (
+        n.text
+        == "{type: error, error: {type: authentication_error, message: invalid x-api-key}, request_id: }"
+    )
     assert n.full.startswith("anthropic.authenticationerror: error code: 0 - {type: error")
     assert n.statuses == (401,)
     assert "authentication_error" in n.types and "authenticationerror" in n.types
@@ -106,19 +109,25 @@ def test_botocore_and_litellm_wrappers() -> None:
     )
     assert boto.text == "too many tokens, please wait before trying again."
     assert "throttlingexception" in boto.types
-    lite = normalise("litellm.RateLimitError: litellm.RateLimitError: RateLimitError: OpenrouterException - Rate limit")
+    lite = normalise(
+        "litellm.RateLimitError: litellm.RateLimitError: RateLimitError: OpenrouterException - Rate limit"
+    )
     assert lite.text == "openrouterexception - rate limit"
 
 
 def test_html_tags_and_entities() -> None:
-    n = normalise("API Error: 403 <html><head><title>403 Forbidden</title></head><body>&quot;no&quot; &amp; bye</body></html>")
+    n = normalise(
+        "API Error: 403 <html><head><title>403 Forbidden</title></head><body>&quot;no&quot; &amp; bye</body></html>"
+    )
     assert n.text == "api error: 0 0 forbidden no & bye"
     assert n.statuses == (403,)
     assert "<title>0 forbidden</title>" in n.full
 
 
 def test_japanese_and_chinese_around_the_message_stay_harmless() -> None:
-    n = normalise("エラーが出ました：API Error: 403 {\"error\":{\"type\":\"forbidden\",\"message\":\"Request not allowed\"}}　どうすれば？")
+    n = normalise(
+        'エラーが出ました：API Error: 403 {"error":{"type":"forbidden","message":"Request not allowed"}}　どうすれば？'
+    )
     assert "request not allowed" in n.text and n.text.startswith("エラーが出ました:")
     assert n.statuses == (403,)
     zh = normalise("调用时报错：anthropic.PermissionDeniedError: Error code: 403 - {'error': {}}")
@@ -149,7 +158,7 @@ def test_dates_times_uuids_hashes_and_keys_vary_away() -> None:
         ("503 Service Unavailable", (503,)),
         ('Error: 401 {"type":"error"}', (401,)),
         ('429 [{"error": {}}]', (429,)),
-        ("  File \"x.py\", line 401, in f\nValueError: 12 items", ()),
+        ('  File "x.py", line 401, in f\nValueError: 12 items', ()),
     ],
 )
 def test_statuses_are_read_from_every_form(text: str, statuses: tuple[int, ...]) -> None:
@@ -161,7 +170,7 @@ def test_statuses_are_read_from_every_form(text: str, statuses: tuple[int, ...])
 
 def test_patterns_are_adapted_to_the_normalised_text() -> None:
     assert adapt_pattern("you don'?t have access") == "you dont have access"
-    assert adapt_pattern("error code: 401 - \"x\"") == "error code: 0 - x"
+    assert adapt_pattern('error code: 401 - "x"') == "error code: 0 - x"
     assert adapt_pattern(r"value .{1,200} at ['\"]?modelid") == r"value .{1,200} at ['\"]?modelid"
     assert adapt_pattern(r"http/[0-9.]+ 404 \d+") == r"http/[0-9.]+ 0 \d+"
 
@@ -174,19 +183,38 @@ def test_alternatives_and_required_literals() -> None:
     assert required_literal(r"\d+ tokens?") == (" token", 6)
     assert required_literal("(a|b)")[0] == ""
     records = compile_patterns(["foo|bar baz", "qux"])
-    assert [(r["regex"], r["literal"]) for r in records] == [("foo", "foo"), ("bar baz", "bar baz"), ("qux", "qux")]
+    assert [(r["regex"], r["literal"]) for r in records] == [
+        ("foo", "foo"),
+        ("bar baz", "bar baz"),
+        ("qux", "qux"),
+    ]
 
 
 @pytest.mark.parametrize(
     "pattern",
-    [r"(?P<name>x)", r"(?<=a)b", r"(?<!a)b", r"(?>ab)", r"(?i)x", r"(?i:x)", r"a++", r"a{1,2}+", r"x{,3}", r"\Ax", r"x\Z", "[]a]"],
+    [
+        r"(?P<name>x)",
+        r"(?<=a)b",
+        r"(?<!a)b",
+        r"(?>ab)",
+        r"(?i)x",
+        r"(?i:x)",
+        r"a++",
+        r"a{1,2}+",
+        r"x{,3}",
+        r"\Ax",
+        r"x\Z",
+        "[]a]",
+    ],
 )
 def test_validate_rejects_python_only_syntax(pattern: str) -> None:
     with pytest.raises(ValueError, match="JavaScript"):
         MatchSpec(patterns=[pattern])
 
 
-@pytest.mark.parametrize("pattern", [r"\(\?P", r"[?+]x", r"a+?", r"(?:x)", r"(?=x)", r"\[\]", r"[\]a]", r"x{1,3}"])
+@pytest.mark.parametrize(
+    "pattern", [r"\(\?P", r"[?+]x", r"a+?", r"(?:x)", r"(?=x)", r"\[\]", r"[\]a]", r"x{1,3}"]
+)
 def test_validate_accepts_the_common_subset(pattern: str) -> None:
     MatchSpec(patterns=[pattern])
 
@@ -224,7 +252,9 @@ def _index(*specs: dict[str, Any]) -> Index:
 
 
 def test_status_or_type_alone_never_match() -> None:
-    idx = _index({"id": "p/e", "patterns": ["something else"], "status": [401], "types": ["authentication_error"]})
+    idx = _index(
+        {"id": "p/e", "patterns": ["something else"], "status": [401], "types": ["authentication_error"]}
+    )
     assert explain('Error code: 401 - {"type": "authentication_error"}', idx) == []
 
 
@@ -259,7 +289,10 @@ def test_exclude_rules_an_entry_out() -> None:
 
 
 def test_ten_thousand_patterns_stay_fast() -> None:
-    specs = [{"id": f"p{i % 50}/e{i}", "patterns": [f"synthetic failure number {i} of kind {i % 7}"]} for i in range(10_000)]
+    specs = [
+        {"id": f"p{i % 50}/e{i}", "patterns": [f"synthetic failure number {i} of kind {i % 7}"]}
+        for i in range(10_000)
+    ]
     idx = _index(*specs)
     got = explain("synthetic failure number 4242 of kind 0", idx)
     # Numbers normalise to 0, so every pattern of kind 0 fits; the prefilter still answers.
@@ -274,7 +307,9 @@ def _right(case: dict[str, Any]) -> set[str]:
 
 
 def _case_param(case: dict[str, Any]) -> Any:
-    marks = [pytest.mark.xfail(reason=GUIDE_GAPS[case["id"]], strict=False)] if case["id"] in GUIDE_GAPS else []
+    marks = (
+        [pytest.mark.xfail(reason=GUIDE_GAPS[case["id"]], strict=False)] if case["id"] in GUIDE_GAPS else []
+    )
     return pytest.param(case, id=case["id"], marks=marks)
 
 
@@ -299,7 +334,9 @@ def test_out_of_scope_text_matches_nothing(case: dict[str, Any], index: Index) -
 
 
 def test_corpus_accuracy_floor(index: Index) -> None:
-    top1 = sum(1 for c in CASES if [m.entry.id for m in explain(c["text"], index)][:1] in [[i] for i in _right(c)])
+    top1 = sum(
+        1 for c in CASES if [m.entry.id for m in explain(c["text"], index)][:1] in [[i] for i in _right(c)]
+    )
     assert top1 / len(CASES) >= 0.9
 
 
@@ -333,37 +370,138 @@ def _server(status: int, body: str) -> Iterator[str]:
 
 
 def _anthropic_body(kind: str, message: str) -> str:
-    return json.dumps({"type": "error", "error": {"type": kind, "message": message}, "request_id": "req_011CTestTestTest12345678"})
+    return json.dumps(
+        {
+            "type": "error",
+            "error": {"type": kind, "message": message},
+            "request_id": "req_011CTestTestTest12345678",
+        }
+    )
 
 
 ANTHROPIC_BODIES = [
     (401, _anthropic_body("authentication_error", "invalid x-api-key"), "anthropic/invalid-x-api-key"),
     (401, _anthropic_body("authentication_error", "Invalid bearer token"), "anthropic/invalid-bearer-token"),
-    (401, _anthropic_body("authentication_error", "OAuth authentication is currently not supported."), "anthropic/oauth-not-supported"),
-    (400, _anthropic_body("invalid_request_error", "anthropic-version: header is required"), "anthropic/anthropic-version-header-required"),
-    (400, _anthropic_body("invalid_request_error", "This credential is only authorized for use with Claude Code and cannot be used for other API requests."), "anthropic/credential-only-for-claude-code"),
-    (400, _anthropic_body("invalid_request_error", "Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits."), "anthropic/credit-balance-too-low"),
-    (400, _anthropic_body("invalid_request_error", "You have reached your specified API usage limits. You will regain access on 2026-01-01 at 00:00 UTC."), "anthropic/api-usage-limit-reached"),
-    (404, _anthropic_body("not_found_error", "model: claude-3-5-sonnet-20241022"), "anthropic/model-not-found"),
-    (429, _anthropic_body("rate_limit_error", "This request would exceed the rate limit for your organization (3f1c) of 40,000 input tokens per minute."), "anthropic/rate-limit-exceeded"),
+    (
+        401,
+        _anthropic_body("authentication_error", "OAuth authentication is currently not supported."),
+        "anthropic/oauth-not-supported",
+    ),
+    (
+        400,
+        _anthropic_body("invalid_request_error", "anthropic-version: header is required"),
+        "anthropic/anthropic-version-header-required",
+    ),
+    (
+        400,
+        _anthropic_body(
+            "invalid_request_error",
+            "This credential is only authorized for use with Claude Code and cannot be used for other API requests.",
+        ),
+        "anthropic/credential-only-for-claude-code",
+    ),
+    (
+        400,
+        _anthropic_body(
+            "invalid_request_error",
+            "Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.",
+        ),
+        "anthropic/credit-balance-too-low",
+    ),
+    (
+        400,
+        _anthropic_body(
+            "invalid_request_error",
+            "You have reached your specified API usage limits. You will regain access on 2026-01-01 at 00:00 UTC.",
+        ),
+        "anthropic/api-usage-limit-reached",
+    ),
+    (
+        404,
+        _anthropic_body("not_found_error", "model: claude-3-5-sonnet-20241022"),
+        "anthropic/model-not-found",
+    ),
+    (
+        429,
+        _anthropic_body(
+            "rate_limit_error",
+            "This request would exceed the rate limit for your organization (3f1c) of 40,000 input tokens per minute.",
+        ),
+        "anthropic/rate-limit-exceeded",
+    ),
     (529, _anthropic_body("overloaded_error", "Overloaded"), "anthropic/overloaded"),
     (500, _anthropic_body("api_error", "Internal server error"), "anthropic/internal-server-error"),
-    (403, json.dumps({"error": {"type": "forbidden", "message": "Request not allowed"}}), "anthropic/request-not-allowed"),
-    (403, _anthropic_body("permission_error", "Account is no longer a member of the organization associated with this token."), "anthropic/not-organization-member"),
-    (413, _anthropic_body("request_too_large", "Request exceeds the maximum allowed number of bytes."), "anthropic/request-too-large"),
-    (400, _anthropic_body("invalid_request_error", "prompt is too long: 215000 tokens > 200000 maximum"), "anthropic/prompt-too-long"),
-    (400, _anthropic_body("invalid_request_error", "This organization has been disabled."), "anthropic/organization-disabled"),
+    (
+        403,
+        json.dumps({"error": {"type": "forbidden", "message": "Request not allowed"}}),
+        "anthropic/request-not-allowed",
+    ),
+    (
+        403,
+        _anthropic_body(
+            "permission_error",
+            "Account is no longer a member of the organization associated with this token.",
+        ),
+        "anthropic/not-organization-member",
+    ),
+    (
+        413,
+        _anthropic_body("request_too_large", "Request exceeds the maximum allowed number of bytes."),
+        "anthropic/request-too-large",
+    ),
+    (
+        400,
+        _anthropic_body("invalid_request_error", "prompt is too long: 215000 tokens > 200000 maximum"),
+        "anthropic/prompt-too-long",
+    ),
+    (
+        400,
+        _anthropic_body("invalid_request_error", "This organization has been disabled."),
+        "anthropic/organization-disabled",
+    ),
 ]
 
 OPENROUTER_BODIES = [
-    (401, '{"error":{"message":"No auth credentials found","code":401}}', {"openrouter/no-auth-credentials-found", "openai-sdk/authentication-error"}),
-    (401, '{"error":{"message":"User not found.","code":401}}', {"openrouter/user-not-found", "openai-sdk/authentication-error"}),
-    (402, '{"error":{"message":"This request requires more credits, or fewer max_tokens. You requested up to 65536 tokens, but can only afford 1234. To increase, visit https://openrouter.ai/settings/credits and add more credits","code":402,"metadata":{"provider_name":null}},"user_id":"user_2abc"}', {"openrouter/insufficient-credits", "openai-sdk/payment-required"}),
-    (429, '{"error":{"message":"Rate limit exceeded: free-models-per-day. Add 10 credits to unlock 1000 free model requests per day","code":429,"metadata":{"headers":{"X-RateLimit-Limit":"50","X-RateLimit-Remaining":"0"}}}}', {"openrouter/rate-limit-exceeded", "openai-sdk/rate-limit-error"}),
-    (404, '{"error":{"message":"No endpoints found matching your data policy. Check your settings: https://openrouter.ai/settings/privacy","code":404}}', {"openrouter/no-endpoints-found", "openai-sdk/not-found-error"}),
-    (400, '{"error":{"message":"claude-sonnet-4-6 is not a valid model ID","code":400}}', {"openrouter/not-a-valid-model-id", "openai-sdk/invalid-model-id"}),
-    (400, '{"error":{"message":"Provider returned error","code":400,"metadata":{"raw":"{\\"type\\":\\"error\\"}","provider_name":"Anthropic"}}}', {"openrouter/provider-returned-error"}),
-    (404, '<!DOCTYPE html><html lang="en"><head><meta charSet="utf-8"/><title>404: This page could not be found.</title></head><body></body></html>', {"openrouter/wrong-base-url-html-404", "openai-sdk/not-found-error"}),
+    (
+        401,
+        '{"error":{"message":"No auth credentials found","code":401}}',
+        {"openrouter/no-auth-credentials-found", "openai-sdk/authentication-error"},
+    ),
+    (
+        401,
+        '{"error":{"message":"User not found.","code":401}}',
+        {"openrouter/user-not-found", "openai-sdk/authentication-error"},
+    ),
+    (
+        402,
+        '{"error":{"message":"This request requires more credits, or fewer max_tokens. You requested up to 65536 tokens, but can only afford 1234. To increase, visit https://openrouter.ai/settings/credits and add more credits","code":402,"metadata":{"provider_name":null}},"user_id":"user_2abc"}',
+        {"openrouter/insufficient-credits", "openai-sdk/payment-required"},
+    ),
+    (
+        429,
+        '{"error":{"message":"Rate limit exceeded: free-models-per-day. Add 10 credits to unlock 1000 free model requests per day","code":429,"metadata":{"headers":{"X-RateLimit-Limit":"50","X-RateLimit-Remaining":"0"}}}}',
+        {"openrouter/rate-limit-exceeded", "openai-sdk/rate-limit-error"},
+    ),
+    (
+        404,
+        '{"error":{"message":"No endpoints found matching your data policy. Check your settings: https://openrouter.ai/settings/privacy","code":404}}',
+        {"openrouter/no-endpoints-found", "openai-sdk/not-found-error"},
+    ),
+    (
+        400,
+        '{"error":{"message":"claude-sonnet-4-6 is not a valid model ID","code":400}}',
+        {"openrouter/not-a-valid-model-id", "openai-sdk/invalid-model-id"},
+    ),
+    (
+        400,
+        '{"error":{"message":"Provider returned error","code":400,"metadata":{"raw":"{\\"type\\":\\"error\\"}","provider_name":"Anthropic"}}}',
+        {"openrouter/provider-returned-error"},
+    ),
+    (
+        404,
+        '<!DOCTYPE html><html lang="en"><head><meta charSet="utf-8"/><title>404: This page could not be found.</title></head><body></body></html>',
+        {"openrouter/wrong-base-url-html-404", "openai-sdk/not-found-error"},
+    ),
 ]
 
 
@@ -375,26 +513,39 @@ def _raised(call: Callable[[], object]) -> tuple[str, str]:
     raise AssertionError("the client did not raise")
 
 
-@pytest.mark.parametrize(("status", "body", "expected"), ANTHROPIC_BODIES, ids=[e for _, _, e in ANTHROPIC_BODIES])
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # the SDK warns about model names
+@pytest.mark.parametrize(
+    ("status", "body", "expected"), ANTHROPIC_BODIES, ids=[e for _, _, e in ANTHROPIC_BODIES]
+)
 def test_real_anthropic_client(status: int, body: str, expected: str, index: Index) -> None:
     anthropic = pytest.importorskip("anthropic")
     with _server(status, body) as url:
         client = anthropic.Anthropic(api_key="sk-ant-api03-test", base_url=url, max_retries=0)
         line, whole = _raised(
-            lambda: client.messages.create(model="claude-sonnet-4-5", max_tokens=8, messages=[{"role": "user", "content": "hi"}])
+            lambda: client.messages.create(
+                model="claude-sonnet-4-5", max_tokens=8, messages=[{"role": "user", "content": "hi"}]
+            )
         )
     for text in (line, whole):
         got = [m.entry.id for m in explain(text, index)]
         assert got[:1] == [expected], (text[-300:], got[:3])
 
 
-@pytest.mark.parametrize(("status", "body", "expected"), OPENROUTER_BODIES, ids=[sorted(e)[0] + f"-{s}" for s, _, e in OPENROUTER_BODIES])
-def test_real_openai_client_against_openrouter_bodies(status: int, body: str, expected: set[str], index: Index) -> None:
+@pytest.mark.parametrize(
+    ("status", "body", "expected"),
+    OPENROUTER_BODIES,
+    ids=[sorted(e)[0] + f"-{s}" for s, _, e in OPENROUTER_BODIES],
+)
+def test_real_openai_client_against_openrouter_bodies(
+    status: int, body: str, expected: set[str], index: Index
+) -> None:
     openai = pytest.importorskip("openai")
     with _server(status, body) as url:
         client = openai.OpenAI(api_key="sk-or-v1-test", base_url=url + "/api/v1", max_retries=0)
         line, whole = _raised(
-            lambda: client.chat.completions.create(model="anthropic/claude-sonnet-4.5", messages=[{"role": "user", "content": "hi"}])
+            lambda: client.chat.completions.create(
+                model="anthropic/claude-sonnet-4.5", messages=[{"role": "user", "content": "hi"}]
+            )
         )
     for text in (line, whole):
         got = [m.entry.id for m in explain(text, index)]
@@ -417,24 +568,39 @@ def test_real_anthropic_client_without_a_key(index: Index, monkeypatch: pytest.M
         monkeypatch.delenv(name, raising=False)
     with _server(200, "{}") as url:
         client = anthropic.Anthropic(base_url=url, max_retries=0)
-        line, _ = _raised(lambda: client.messages.create(model="x", max_tokens=1, messages=[{"role": "user", "content": "hi"}]))
+        line, _ = _raised(
+            lambda: client.messages.create(
+                model="x", max_tokens=1, messages=[{"role": "user", "content": "hi"}]
+            )
+        )
     assert [m.entry.id for m in explain(line, index)][:1] == ["anthropic/x-api-key-header-required"]
 
 
 # --- the command -------------------------------------------------------------------------------
 
 
-def _run(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def _run(
+    *args: str, stdin: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "generator", "explain", *args],
-        cwd=ROOT, input=stdin, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
         env={**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})},
     )
 
 
 def test_command_text_output(tmp_path: Path) -> None:
     env = {"LLM_DOCTOR_CACHE_DIR": str(tmp_path)}
-    proc = _run("--lang", "en", '{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}}', env=env)
+    proc = _run(
+        "--lang",
+        "en",
+        '{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}}',
+        env=env,
+    )
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
     assert out.startswith("1. ") and "anthropic/invalid-x-api-key" in out
@@ -446,7 +612,14 @@ def test_command_text_output(tmp_path: Path) -> None:
 
 def test_command_json_reads_stdin_and_uses_the_language(tmp_path: Path) -> None:
     env = {"LLM_DOCTOR_CACHE_DIR": str(tmp_path)}
-    proc = _run("--json", "--lang", "ja", "-", stdin="エラー: API Error: 403 {\"error\":{\"type\":\"forbidden\",\"message\":\"Request not allowed\"}}", env=env)
+    proc = _run(
+        "--json",
+        "--lang",
+        "ja",
+        "-",
+        stdin='エラー: API Error: 403 {"error":{"type":"forbidden","message":"Request not allowed"}}',
+        env=env,
+    )
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
     assert doc["schema_version"] == 1
@@ -455,7 +628,12 @@ def test_command_json_reads_stdin_and_uses_the_language(tmp_path: Path) -> None:
     assert first["entry"] == "anthropic/request-not-allowed"
     assert "/en/" not in first["docs_url"] and first["covers"]
     cat = load_catalogue(GUIDES)
-    assert first["title"] == cat.guide("anthropic").entries[[e.id for e in cat.guide("anthropic").entries].index("request-not-allowed")].title.ja
+    assert (
+        first["title"]
+        == cat.guide("anthropic")
+        .entries[[e.id for e in cat.guide("anthropic").entries].index("request-not-allowed")]
+        .title.ja
+    )
 
 
 def test_command_nothing_matched_exits_1(tmp_path: Path) -> None:
@@ -479,8 +657,23 @@ def test_command_shows_every_tied_entry(tmp_path: Path) -> None:
     (guides / "other.yaml").write_text(other.replace("hints: [demo]", "hints: [other]"), encoding="utf-8")
     env = {"LLM_DOCTOR_CACHE_DIR": str(tmp_path / "cache")}
     proc = subprocess.run(
-        [sys.executable, "-m", "generator", "--guides", str(guides), "explain", "--json", "--limit", "1", "bad key"],
-        cwd=ROOT, capture_output=True, text=True, timeout=120, env={**os.environ, **env},
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "--guides",
+            str(guides),
+            "explain",
+            "--json",
+            "--limit",
+            "1",
+            "bad key",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **env},
     )
     matches = json.loads(proc.stdout)["matches"]
     assert [m["entry"] for m in matches] == ["demo/bad-key", "other/bad-key"]
@@ -495,15 +688,14 @@ def test_cache_is_reused_and_refreshed_when_a_guide_changes(tmp_path: Path) -> N
     assert len(files) == 1 and not first["problems"]
     assert cached_index_data(guides) == first
     demo = guides / "demo.yaml"
-    demo.write_text(demo.read_text(encoding="utf-8").replace("patterns: ['bad key']", "patterns: ['worse key']"), encoding="utf-8")
+    demo.write_text(
+        demo.read_text(encoding="utf-8").replace("patterns: ['bad key']", "patterns: ['worse key']"),
+        encoding="utf-8",
+    )
     os.utime(demo, ns=(demo.stat().st_atime_ns, demo.stat().st_mtime_ns + 10**9))
     second = cached_index_data(guides)
     assert second["entries"][0]["patterns"][0]["source"] == "worse key"
     assert len(list((tmp_path / "cache").glob("explain-*.json"))) == 1
-
-
-def test_guides_dir_rule_matches_the_catalogue() -> None:
-    assert guides_dir() == default_guides_dir()
 
 
 # --- the site ----------------------------------------------------------------------------------
@@ -543,10 +735,17 @@ def test_browser_rules_agree_with_python(index: Index) -> None:
     cat = load_catalogue(GUIDES)
     site = index_data(cat, site=True)
     texts = [c["text"] for c in CASES + OUT_OF_SCOPE]
-    texts += ["x" * 25_000 + " invalid x-api-key " + "y" * 25_000, "😀 \\ud83d\\ude00 &#128512; ＡＰＩ　Ｅｒｒｏｒ：４０１"]
+    texts += [
+        "x" * 25_000 + " invalid x-api-key " + "y" * 25_000,
+        "😀 \\ud83d\\ude00 &#128512; ＡＰＩ　Ｅｒｒｏｒ：４０１",
+    ]
     proc = subprocess.run(
-        ["node", "-e", NODE_RUNNER, str(JS)], input=json.dumps({"index": site, "texts": texts}),
-        capture_output=True, text=True, timeout=120, encoding="utf-8",
+        ["node", "-e", NODE_RUNNER, str(JS)],
+        input=json.dumps({"index": site, "texts": texts}),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        encoding="utf-8",
     )
     assert proc.returncode == 0, proc.stderr
     result = json.loads(proc.stdout)
@@ -554,6 +753,12 @@ def test_browser_rules_agree_with_python(index: Index) -> None:
     py_index = Index.from_data(site)
     for text, js in zip(texts, result["out"], strict=True):
         n = normalise(text)
-        assert js["n"] == {"text": n.text, "full": n.full, "raw": n.raw, "statuses": list(n.statuses), "types": list(n.types)}, text[:80]
+        assert js["n"] == {
+            "text": n.text,
+            "full": n.full,
+            "raw": n.raw,
+            "statuses": list(n.statuses),
+            "types": list(n.types),
+        }, text[:80]
         py = [[m.entry.id, m.score, list(m.why.tied_with)] for m in explain(text, py_index)]
         assert js["m"] == py, text[:80]

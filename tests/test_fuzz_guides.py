@@ -204,7 +204,7 @@ def textual(draw: st.DrawFn) -> bytes:
     elif kind == "attack":
         text = draw(st.sampled_from(ATTACKS)) + draw(st.sampled_from(["", base]))
     elif kind == "huge":
-        text = base.replace("A small guide for tests.", "A" * draw(st.integers(100_000, 2_000_000)), 1)
+        text = base.replace("A small guide for tests.", "A" * draw(st.integers(100_000, 1_000_000)), 1)
     elif kind == "repeat":
         text = base + base[base.index("entries:") :] * draw(st.integers(1, 10))
     raw = text.encode("utf-8", "surrogatepass")
@@ -252,26 +252,26 @@ def _check_file(raw: bytes, name: str, stats: Stats) -> None:
 def test_structurally_broken_guides_get_problems_not_crashes() -> None:
     stats = STATS.setdefault("structural", Stats())
 
-    @settings(max_examples=450, **COMMON)
+    @settings(max_examples=440, **COMMON)
     @given(text=structural(), name=st.sampled_from(["demo.yaml", "demo.yaml", "other.yaml"]))
     def prop(text: str, name: str) -> None:
         _check_file(text.encode("utf-8", "surrogatepass"), name, stats)
 
     prop()
-    assert stats.examples >= 450
+    assert stats.examples >= 440
     print(f"structural: {stats}")
 
 
 def test_damaged_files_get_problems_not_crashes() -> None:
     stats = STATS.setdefault("textual", Stats())
 
-    @settings(max_examples=450, **COMMON)
+    @settings(max_examples=440, **COMMON)
     @given(raw=textual(), name=st.sampled_from(["demo.yaml", "models.yaml"]))
     def prop(raw: bytes, name: str) -> None:
         _check_file(raw, name, stats)
 
     prop()
-    assert stats.examples >= 450
+    assert stats.examples >= 440
     print(f"textual: {stats}")
 
 
@@ -307,7 +307,7 @@ _ENV = _env()
 def test_valid_hostile_guides_render_inert() -> None:
     stats = STATS.setdefault("render", Stats())
 
-    @settings(max_examples=160, **COMMON)
+    @settings(max_examples=120, **COMMON)
     @given(site=hostile_site(), lang=st.sampled_from(["ja", "en"]))
     def prop(site: tuple[dict[str, Any], dict[str, Any]], lang: str) -> None:
         guide, models = site
@@ -332,7 +332,7 @@ def test_valid_hostile_guides_render_inert() -> None:
     t0 = time.monotonic()
     prop()
     stats.slowest = time.monotonic() - t0
-    assert stats.examples >= 160
+    assert stats.examples >= 120
     print(f"render: {stats}")
 
 

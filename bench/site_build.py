@@ -1,0 +1,220 @@
+"""Site build speed at scale: a synthetic knowledge base of N entries per language (default 1000).
+
+    python -m bench.site_build [--entries N] [--keep DIR]
+
+Copies the project's site layout (mkdocs.yml, overrides/, docs/assets/, the generator with its hook)
+into a temporary folder, writes guides/ there with the real guides' entries cloned until there are N,
+checks that they validate, then measures in child processes:
+
+- render: `python -m generator render` (YAML → Markdown for both languages, cold: empty docs/);
+- build: `mkdocs build --strict` (both languages; the hook renders again, writing nothing);
+
+and prints both, their ratio, the peak memory of each, and the HTML bytes per page. Not a test: it
+prints, it does not assert. `bench/run.py` adds these rows to its table through `synthetic_rows()`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+# What a site build reads besides the guides. The generator is copied too: mkdocs.yml names its
+# hook by path, and the hook imports the package from the build's working folder.
+LAYOUT = ("mkdocs.yml", "overrides", "docs/assets", "generator")
+# Guides that hold no entries (the model table) are copied as they are.
+NOT_ENTRY_GUIDES = ("models.yaml",)
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One child process: wall time and peak memory."""
+
+    seconds: float
+    """Wall-clock time."""
+    cpu_seconds: float
+    """User + system CPU time of the child: less sensitive than wall time to other load."""
+    peak_mb: float
+    """Peak resident set size of the child (wait4's ru_maxrss)."""
+
+
+@dataclass(frozen=True)
+class Result:
+    """The figures of one synthetic build."""
+
+    entries: int
+    """Entries per language."""
+    pages: int
+    """HTML pages written, both languages (index.html files)."""
+    render: Measure
+    """`python -m generator render`, cold."""
+    build: Measure
+    """`mkdocs build --strict`."""
+    html_bytes_mean: float
+    """Mean size of a page's index.html."""
+    html_bytes_entry_median: float
+    """Median size of an entry page's index.html."""
+    search_index_bytes: int
+    """Size of search/search_index.json (both languages)."""
+
+
+def run_child(argv: Sequence[str], cwd: Path, env: dict[str, str]) -> Measure:
+    """Run a child process to the end; fail loudly with its output if it fails."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(
+        list(argv), cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    assert proc.stdout is not None
+    output = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - t0
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(argv)} failed:\n{output}")
+    return Measure(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+
+
+def copy_layout(dest: Path) -> None:
+    for rel in LAYOUT:
+        src = ROOT / rel
+        if src.is_dir():
+            shutil.copytree(src, dest / rel, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest / rel)
+
+
+def synthetic_guides(src: Path, dest: Path, entries: int) -> int:
+    """Write guides with the real entries cloned (new IDs, numbered titles) until there are `entries`.
+
+    Clones keep their checks and related links (they point at the real entries of the same guide),
+    so the synthetic guides validate like the real ones.
+    """
+    dest.mkdir(parents=True, exist_ok=True)
+    guides: list[tuple[Path, dict[str, Any]]] = []
+    for path in sorted(src.glob("*.yaml")):
+        if path.name in NOT_ENTRY_GUIDES:
+            shutil.copy2(path, dest / path.name)
+            continue
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+        if data.get("entries"):
+            guides.append((path, data))
+    real = sum(len(d["entries"]) for _, d in guides)
+    if real > entries:
+        raise SystemExit(f"the real guides already hold {real} entries, more than {entries}")
+    # Round-robin over the guides so each provider section grows like the real ones would.
+    originals = [list(d["entries"]) for _, d in guides]
+    total, n = real, 0
+    while total < entries:
+        for (_, data), source in zip(guides, originals, strict=True):
+            if total >= entries:
+                break
+            entry = copy.deepcopy(source[n % len(source)])
+            entry["id"] = f"{entry['id']}-s{n}"
+            entry["title"] = {lang: f"{text} #{n}" for lang, text in entry["title"].items()}
+            data["entries"].append(entry)
+            total += 1
+        n += 1
+    for path, data in guides:
+        text = yaml.dump(data, Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False, width=1000)
+        (dest / path.name).write_text(text, encoding="utf-8")
+    return total
+
+
+def measure(entries: int, keep: Path | None = None) -> Result:
+    with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
+        work = keep or Path(tmp)
+        if keep and keep.exists():
+            shutil.rmtree(keep)
+        work.mkdir(parents=True, exist_ok=True)
+        copy_layout(work)
+        total = synthetic_guides(ROOT / "guides", work / "guides", entries)
+        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(work)}
+        run_child([sys.executable, "-m", "generator", "--guides", "guides", "validate"], work, env)
+        docs = work / "docs"
+        render = run_child(
+            [sys.executable, "-m", "generator", "--guides", "guides", "render", "--docs", str(docs)],
+            work,
+            env,
+        )
+        build = run_child(
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", "site"], work, env
+        )
+        site = work / "site"
+        pages = list(site.rglob("index.html"))
+        # <provider>/<entry>/index.html, under en/ for English (guide pages count too: same shape).
+        entry_pages = [
+            p for p in pages if len(p.relative_to(site).parts) - (p.is_relative_to(site / "en")) == 3
+        ]
+        return Result(
+            entries=total,
+            pages=len(pages),
+            render=render,
+            build=build,
+            html_bytes_mean=statistics.mean(p.stat().st_size for p in pages),
+            html_bytes_entry_median=statistics.median(p.stat().st_size for p in entry_pages),
+            search_index_bytes=(site / "search" / "search_index.json").stat().st_size,
+        )
+
+
+def synthetic_rows(entries: int = 1000) -> list[tuple[str, str, str, str, str]]:
+    """Rows for bench/run.py's table: (figure, value, ratio, target, peak MB)."""
+    r = measure(entries)
+    return [
+        (
+            f"site: render, synthetic {r.entries} entries/language",
+            f"{r.render.seconds:.2f} s",
+            f"{r.render.seconds / r.build.seconds:.2f} of the build",
+            "-",
+            f"{r.render.peak_mb:.0f}",
+        ),
+        (
+            f"site: mkdocs build --strict, synthetic ({r.pages} pages)",
+            f"{r.build.seconds:.2f} s",
+            f"{r.html_bytes_mean / 1024:.0f} KB HTML/page",
+            "-",
+            f"{r.build.peak_mb:.0f}",
+        ),
+    ]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench.site_build", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--entries", type=int, default=1000, help="entries per language (default 1000)")
+    ap.add_argument("--keep", type=Path, help="build in this folder and keep it (it is emptied first)")
+    ap.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    args = ap.parse_args(argv)
+    r = measure(args.entries, args.keep)
+    if args.json:
+        print(json.dumps({**r.__dict__, "render": r.render.__dict__, "build": r.build.__dict__}))
+        return 0
+    load = os.getloadavg()[0]
+    print(f"# {os.cpu_count()} cores, Python {sys.version.split()[0]}, load average {load:.1f} at the end")
+    print(f"entries per language      {r.entries}")
+    print(f"HTML pages (both langs)   {r.pages}")
+    for name, m in (("render (YAML -> Markdown)", r.render), ("mkdocs build --strict", r.build)):
+        print(f"{name:25} {m.seconds:8.2f} s wall, {m.cpu_seconds:.2f} s CPU, peak {m.peak_mb:.0f} MB")
+    wall, cpu = r.render.seconds / r.build.seconds, r.render.cpu_seconds / r.build.cpu_seconds
+    print(f"render / build            {wall:8.3f} wall, {cpu:.3f} CPU")
+    print(
+        f"HTML bytes per page       {r.html_bytes_mean:8.0f} mean, {r.html_bytes_entry_median:.0f} median entry page"
+    )
+    print(f"search index              {r.search_index_bytes / 1e6:8.1f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
