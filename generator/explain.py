@@ -31,6 +31,7 @@ __all__ = [
     "Match",
     "Pattern",
     "Why",
+    "choose_grams",
     "compile_patterns",
     "explain",
     "required_literal",
@@ -66,6 +67,8 @@ class Pattern:
     """Lowercase text every match contains; empty when the regex has none."""
     weight: int
     """How specific the alternative is: its required literal characters."""
+    gram: str | None = None
+    """The gram of `literal` it is filed under (see `choose_grams`); None when not yet chosen."""
 
 
 @dataclass(frozen=True)
@@ -192,23 +195,17 @@ class Index:
 
     @classmethod
     def build(cls, entries: Sequence[IndexEntry]) -> Index:
-        keyed: list[tuple[str, tuple[int, int]]] = []
+        refs = [(i, j) for i, e in enumerate(entries) for j in range(len(e.patterns))]
+        chosen = [entries[i].patterns[j].gram for i, j in refs]
+        if any(g is None for g in chosen):
+            chosen = list(choose_grams([entries[i].patterns[j].literal for i, j in refs]))
         unfiltered: list[tuple[int, int]] = []
-        for i, e in enumerate(entries):
-            for j, p in enumerate(e.patterns):
-                if len(p.literal) < GRAM:
-                    unfiltered.append((i, j))
-                else:
-                    keyed.append((p.literal, (i, j)))
-        # Each literal is filed under its rarest gram, so a common gram ("erro") wakes few regexes.
-        counts: dict[str, int] = {}
-        for literal, _ in keyed:
-            for g in _grams(literal):
-                counts[g] = counts.get(g, 0) + 1
         grams: dict[str, list[tuple[int, int]]] = {}
-        for literal, ref in keyed:
-            rarest = min(_grams(literal), key=lambda g: (counts[g], g))
-            grams.setdefault(rarest, []).append(ref)
+        for ref, gram in zip(refs, chosen, strict=True):
+            if gram:
+                grams.setdefault(gram, []).append(ref)
+            else:
+                unfiltered.append(ref)
         hints: dict[str, list[str]] = {}
         for e in entries:
             bucket = hints.setdefault(e.provider, [])
@@ -238,7 +235,17 @@ class Index:
 
 
 def _pattern(rec: Mapping[str, Any]) -> Pattern:
-    return Pattern(rec["source"], rec["regex"], rec["literal"], rec["weight"])
+    return Pattern(rec["source"], rec["regex"], rec["literal"], rec["weight"], rec.get("gram"))
+
+
+def choose_grams(literals: Sequence[str]) -> list[str]:
+    """The gram each literal is filed under: its rarest gram among all the literals, so a common
+    one ("erro") wakes few regexes; empty for literals too short to file."""
+    counts: dict[str, int] = {}
+    for literal in literals:
+        for g in _grams(literal):
+            counts[g] = counts.get(g, 0) + 1
+    return [min(_grams(lit), key=lambda g: (counts[g], g)) if len(lit) >= GRAM else "" for lit in literals]
 
 
 def _grams(literal: str) -> set[str]:

@@ -47,7 +47,7 @@ def index_data(cat: Catalogue, *, site: bool = False) -> dict[str, Any]:
     """The index document. `site=True` leaves out what the browser does not show (causes,
     fixes) and adds page URLs relative to the site root."""
     from generator.catalogue import resolve
-    from generator.explain import compile_patterns
+    from generator.explain import choose_grams, compile_patterns
 
     entries = []
     for g, e in cat.entries():
@@ -78,6 +78,10 @@ def index_data(cat: Catalogue, *, site: bool = False) -> dict[str, Any]:
                 "tool": snippet.tool if snippet else None,
             }
         entries.append(rec)
+    # Filing each pattern under its gram here saves every later load from doing it.
+    records = [p for rec in entries for p in rec["patterns"]]
+    for record, gram in zip(records, choose_grams([r["literal"] for r in records]), strict=True):
+        record["gram"] = gram
     return {"schema_version": 1, "format": FORMAT, "entries": entries}
 
 
@@ -141,14 +145,14 @@ def cached_index_data(root: Path | None = None) -> dict[str, Any]:
         except (OSError, ValueError):
             pass  # absent or damaged: rebuild
     from generator.catalogue import load_catalogue
-
     from generator.labels import ui
 
     cat = load_catalogue(root)
     data = index_data(cat)
     data["problems"] = [str(p) for p in cat.problems]
     data["labels"] = {
-        lang: {k: v for k, v in labels.items() if k.startswith(LABEL_PREFIXES)} for lang, labels in ui().items()
+        lang: {k: v for k, v in labels.items() if k.startswith(LABEL_PREFIXES)}
+        for lang, labels in ui().items()
     }
     if path is not None:
         _store(folder, path, data)

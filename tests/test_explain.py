@@ -3,6 +3,7 @@ client libraries, and the browser copy of the rules (run under Node when it is i
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -574,6 +575,207 @@ def test_real_anthropic_client_without_a_key(index: Index, monkeypatch: pytest.M
             )
         )
     assert [m.entry.id for m in explain(line, index)][:1] == ["anthropic/x-api-key-header-required"]
+
+
+LITELLM_CALLS = [
+    # (model, path under the server, status, body, entries that answer it)
+    (
+        "anthropic/claude-sonnet-4-5",
+        "",
+        401,
+        _anthropic_body("authentication_error", "invalid x-api-key"),
+        {"litellm/anthropic-invalid-x-api-key", "openhands/llm-authentication-error"},
+    ),
+    (
+        "anthropic/claude-sonnet-4-5",
+        "",
+        429,
+        _anthropic_body(
+            "rate_limit_error",
+            "This request would exceed the rate limit for your organization (9a1b) of 20,000 input tokens per minute.",
+        ),
+        {
+            "anthropic/rate-limit-exceeded",
+            "litellm/provider-error-passthrough",
+            "openhands/rate-limit-retries",
+        },
+    ),
+    (
+        "openrouter/anthropic/claude-sonnet-4.5",
+        "/api/v1",
+        402,
+        OPENROUTER_BODIES[2][1],
+        {"openrouter/insufficient-credits", "litellm/provider-error-passthrough"},
+    ),
+    (
+        "openrouter/anthropic/claude-sonnet-4.5",
+        "/api/v1",
+        429,
+        OPENROUTER_BODIES[3][1],
+        {"openrouter/rate-limit-exceeded", "litellm/provider-error-passthrough"},
+    ),
+    (
+        "litellm_proxy/claude",
+        "",
+        401,
+        '{"error":{"message":"Authentication Error, Invalid proxy server token passed. Received API Key = sk-...abcd, '
+        'Key Hash (Token) =4f2a9d. Unable to find token in cache or `LiteLLM_VerificationTokenTable`",'
+        '"type":"token_not_found_in_db","param":"key","code":"401"}}',
+        {"litellm/invalid-proxy-server-token", "openhands/litellm-proxy-token-invalid"},
+    ),
+    (
+        "claude-3-7-sonnet@20250219",
+        "",
+        200,
+        "{}",
+        {
+            "vertex/wrong-publisher-or-route",
+            "litellm/llm-provider-not-provided",
+            "openhands/llm-provider-not-provided",
+        },
+    ),
+]
+
+
+@pytest.mark.slow  # importing litellm takes seconds
+def test_real_litellm_client(index: Index, monkeypatch: pytest.MonkeyPatch) -> None:
+    # No download of the model price list at import: the test stays offline.
+    monkeypatch.setenv("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+    litellm = pytest.importorskip("litellm")
+    litellm.suppress_debug_info = True
+    failures = []
+    for model, path, status, body, expected in LITELLM_CALLS:
+        with _server(status, body) as url:
+            call = functools.partial(
+                litellm.completion,
+                model=model,
+                messages=[{"role": "user", "content": "hi"}],
+                api_base=url + path,
+                api_key="sk-test",
+                num_retries=0,
+                max_retries=0,
+                timeout=10,
+            )
+            line, whole = _raised(call)
+        for text in (line, whole):
+            got = [m.entry.id for m in explain(text, index)]
+            if not (got[:1] and got[0] in expected):
+                failures.append((model, status, line[:200], got[:3]))
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    monkeypatch.delenv("ANTHROPIC_AUTH_TOKEN", raising=False)
+    line, _ = _raised(
+        lambda: litellm.completion(
+            model="anthropic/claude-sonnet-4-5", messages=[{"role": "user", "content": "hi"}], num_retries=0
+        )
+    )
+    got = [m.entry.id for m in explain(line, index)]
+    if got[:1] != ["litellm/missing-anthropic-api-key"]:
+        failures.append(("no key", 0, line[:200], got[:3]))
+    assert not failures
+
+
+BEDROCK_ERRORS = [
+    (
+        403,
+        "AccessDeniedException",
+        "You don't have access to the model with the specified model ID.",
+        "bedrock/no-model-access",
+    ),
+    (
+        400,
+        "ValidationException",
+        "Invocation of model ID anthropic.claude-3-5-sonnet-20241022-v2:0 with on-demand throughput isn\u2019t supported. Retry your request with the ID or ARN of an inference profile that contains this model.",
+        "bedrock/on-demand-throughput-not-supported",
+    ),
+    (
+        400,
+        "ValidationException",
+        "The provided model identifier is invalid.",
+        "bedrock/invalid-model-identifier",
+    ),
+    (
+        429,
+        "ThrottlingException",
+        "Too many tokens, please wait before trying again.",
+        "bedrock/throttling-too-many-tokens",
+    ),
+    (
+        403,
+        "UnrecognizedClientException",
+        "The security token included in the request is invalid.",
+        "bedrock/security-token-invalid",
+    ),
+    (
+        404,
+        "ResourceNotFoundException",
+        "Access denied. This Model is marked by provider as Legacy and you have not been actively using the model in the last 15 days. Please upgrade to an active model on Amazon Bedrock",
+        "bedrock/legacy-model-access-denied",
+    ),
+    (
+        400,
+        "ValidationException",
+        "Access to Anthropic models is not allowed from unsupported countries, regions, or territories. Please refer to https://www.anthropic.com/supported-countries for more information on the countries and regions Anthropic currently supports.",
+        "bedrock/unsupported-country",
+    ),
+]
+
+
+@contextmanager
+def _aws_server(status: int, error_type: str, message: str) -> Iterator[str]:
+    """Answers like bedrock-runtime: the error type in `x-amzn-ErrorType`, the message in JSON."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+            self.rfile.read(int(self.headers.get("content-length") or 0))
+            data = json.dumps({"message": message}).encode()
+            self.send_response(status)
+            self.send_header("content-type", "application/json")
+            self.send_header(
+                "x-amzn-ErrorType", f"{error_type}:http://internal.amazon.com/coral/com.amazon.bedrock/"
+            )
+            self.send_header("x-amzn-RequestId", "5d1e5f8a-2c3b-4f6e-9a7d-8b0c1d2e3f40")
+            self.send_header("content-length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.mark.parametrize(
+    ("status", "error_type", "message", "expected"), BEDROCK_ERRORS, ids=[e for *_, e in BEDROCK_ERRORS]
+)
+def test_real_boto3_bedrock_client(
+    status: int, error_type: str, message: str, expected: str, index: Index
+) -> None:
+    boto3 = pytest.importorskip("boto3")
+    from botocore.config import Config
+
+    with _aws_server(status, error_type, message) as url:
+        client = boto3.client(
+            "bedrock-runtime",
+            endpoint_url=url,
+            region_name="us-east-1",
+            aws_access_key_id="AKIAEXAMPLEEXAMPLE",
+            aws_secret_access_key="example",
+            config=Config(retries={"max_attempts": 1, "mode": "standard"}),
+        )
+        line, whole = _raised(
+            lambda: client.invoke_model(modelId="anthropic.claude-3-5-sonnet-20241022-v2:0", body=b"{}")
+        )
+    for text in (line, whole):
+        got = [m.entry.id for m in explain(text, index)]
+        assert got[:1] == [expected], (text[-300:], got[:3])
 
 
 # --- the command -------------------------------------------------------------------------------

@@ -43,7 +43,7 @@ UPSTREAM_KEY = "sk-ant-api03-" + "Up" * 40 + "s7AA"
 WRONG = "sk-wrong-" + "Wr" * 12 + "9kQQ"
 MODEL = "claude-sonnet"  # the proxy's model_name
 OTHER_MODEL = "claude-haiku"  # a second model_name, for keys limited to one of them
-START_DEADLINE = 120.0  # seconds; measured ~8-14 s without a database
+START_DEADLINE = 120.0  # seconds; measured 7-25 s without a database on a busy 2-core machine
 REQUEST_TIMEOUT = 3.0
 
 
@@ -283,8 +283,9 @@ def test_master_key_finds_the_proxy_healthy(proxy: Proxy, tmp_path: Path) -> Non
     assert f["proxy-models"]["status"] == "pass" and "listed 2 models" in f["proxy-models"]["message"]
     assert f["proxy-config"]["status"] == "pass"
     assert f["proxy-key-shape"]["status"] == "pass"
-    # The master key is valid, but a proxy without a database keeps no key records: a warning, not a failure.
-    assert f["key-info"]["status"] == "warn" and "Database not connected" in f["key-info"]["message"]
+    # The master key is valid, but a proxy without a database keeps no key records and answers 500
+    # (a JSON "Database not connected" with `prisma` installed, a bare "Internal Server Error" without).
+    assert f["key-info"]["status"] == "warn" and "server error 500" in f["key-info"]["message"]
     assert doc["exit"] == 0, doc["summary"]
 
 

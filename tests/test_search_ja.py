@@ -115,6 +115,16 @@ def test_english_query_finds_its_page(
 
 
 @pytest.mark.browser
+def test_a_compound_with_an_unknown_part_falls_back_to_any_of_its_parts(
+    pages: dict[str, Any], live: LiveSite
+) -> None:
+    # Every part of a split compound is required first; "ぴよぴよ" is on no page, so the worker asks
+    # again with the parts optional instead of answering "nothing found".
+    result = site_live.search(pages["ja"], live, "コンテキスト長ぴよぴよ")
+    assert "anthropic/prompt-too-long/" in result.paths[:TOP], result
+
+
+@pytest.mark.browser
 def test_a_japanese_query_on_english_pages_lists_no_japanese_page(
     pages: dict[str, Any], live: LiveSite
 ) -> None:

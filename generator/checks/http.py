@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import math
 import re
+import socket
+import threading
 import time
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
@@ -190,13 +192,63 @@ def _fetch(
     timeout: float,
     payload: dict[str, Any] | None = None,
 ) -> tuple[int, str, bytes, httpx.Headers]:
+    """The whole exchange within `timeout` seconds, whatever the server does.
+
+    httpx's timeouts apply to each read, so a server that drips its status line and headers one
+    byte a second never trips them; the exchange runs in its own thread and is abandoned (its
+    socket shut) at the deadline.
+    """
     import httpx
 
-    # httpx's read timeout is per chunk, so a server that drips one byte a second never trips
-    # it; the whole exchange is bounded here instead.
+    box: dict[str, Any] = {}
+    streams: list[Any] = []
+
+    def trace(event: str, info: dict[str, Any]) -> None:
+        if event in ("connection.connect_tcp.complete", "connection.start_tls.complete"):
+            streams.append(info.get("return_value"))
+
+    def work() -> None:
+        try:
+            box["result"] = _exchange(client, method, url, headers, timeout, payload, trace)
+        except BaseException as exc:  # handed to the caller's thread below
+            box["error"] = exc
+
+    worker = threading.Thread(target=work, name="http-probe", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        for stream in streams:
+            try:
+                stream.get_extra_info("socket").shutdown(socket.SHUT_RDWR)
+            except (AttributeError, OSError):
+                pass
+        raise httpx.ReadTimeout("deadline")
+    if "error" in box:
+        raise box["error"]
+    result: tuple[int, str, bytes, httpx.Headers] = box["result"]
+    return result
+
+
+def _exchange(
+    client: httpx.Client,
+    method: str,
+    url: str,
+    headers: dict[str, str],
+    timeout: float,
+    payload: dict[str, Any] | None,
+    trace: Any,
+) -> tuple[int, str, bytes, httpx.Headers]:
+    import httpx
+
     deadline = time.monotonic() + timeout
     with client.stream(
-        method, url, headers=headers, json=payload, follow_redirects=False, timeout=timeout
+        method,
+        url,
+        headers=headers,
+        json=payload,
+        follow_redirects=False,
+        timeout=timeout,
+        extensions={"trace": trace},
     ) as resp:
         chunks, size = [], 0
         # Decoded bytes are counted, so a compressed bomb is cut off as well.
