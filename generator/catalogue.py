@@ -36,6 +36,10 @@ class GuideFile:
         """`path:line` of a location, for findings' `source` field."""
         return f"{self.path}:{self.marked.line_of(loc)}"
 
+    def problem(self, loc: Loc, message: str) -> Problem:
+        """A problem at `loc`, its message prefixed with the location (`entries[0].covers[1]: ...`)."""
+        return Problem(self.path, self.marked.line_of(loc), f"{dotted(loc)}: {message}")
+
 
 @dataclass
 class Catalogue:
@@ -178,13 +182,7 @@ def _dupes(ids: list[tuple[Loc, str]], what: str, gf: GuideFile) -> list[Problem
     for loc, ident in ids:
         if ident in seen:
             first = gf.marked.line_of(seen[ident])
-            out.append(
-                Problem(
-                    gf.path,
-                    gf.marked.line_of(loc),
-                    f"{dotted(loc)}: duplicate {what} ID '{ident}' (first at line {first})",
-                )
-            )
+            out.append(gf.problem(loc, f"duplicate {what} ID '{ident}' (first at line {first})"))
         else:
             seen[ident] = loc
     return out
@@ -198,11 +196,7 @@ def _check_guide(gf: GuideFile) -> list[Problem]:
     for i, p in enumerate(g.pages):
         if p.id in entry_ids:
             loc = ("pages", i, "id")
-            out.append(
-                Problem(
-                    gf.path, gf.marked.line_of(loc), f"{dotted(loc)}: page ID '{p.id}' is also an entry ID"
-                )
-            )
+            out.append(gf.problem(loc, f"page ID '{p.id}' is also an entry ID"))
     for i, e in enumerate(g.entries):
         for j, code in enumerate(e.covers):
             out += _code(gf, ("entries", i, "covers", j), code)
@@ -219,7 +213,7 @@ def _check_guide(gf: GuideFile) -> list[Problem]:
 def _code(gf: GuideFile, loc: Loc, code: str) -> list[Problem]:
     if codes.is_known(code):
         return []
-    return [Problem(gf.path, gf.marked.line_of(loc), f"{dotted(loc)}: unknown catalogue code '{code}'")]
+    return [gf.problem(loc, f"unknown catalogue code '{code}'")]
 
 
 def _check_kind(gf: GuideFile, i: int, spec: CheckSpec) -> list[Problem]:
@@ -227,13 +221,7 @@ def _check_kind(gf: GuideFile, i: int, spec: CheckSpec) -> list[Problem]:
     kind = KINDS.get(spec.kind)
     if kind is None:
         known = ", ".join(sorted(KINDS))
-        return [
-            Problem(
-                gf.path,
-                gf.marked.line_of((*loc, "kind")),
-                f"{dotted((*loc, 'kind'))}: unknown kind '{spec.kind}' (known: {known})",
-            )
-        ]
+        return [gf.problem((*loc, "kind"), f"unknown kind '{spec.kind}' (known: {known})")]
     try:
         params = validate_params(kind.params, spec.params)
     except ValidationError as exc:
@@ -242,32 +230,14 @@ def _check_kind(gf: GuideFile, i: int, spec: CheckSpec) -> list[Problem]:
     for j, src in enumerate(getattr(params, "sources", []) + getattr(params, "files", [])):
         if src.split(":", 1)[0] not in SOURCE_IDS:
             where = (*loc, "params", "sources" if hasattr(params, "sources") else "files", j)
-            out.append(
-                Problem(
-                    gf.path,
-                    gf.marked.line_of(where),
-                    f"{dotted(where)}: unknown source '{src}' (known: {', '.join(SOURCE_IDS)})",
-                )
-            )
+            out.append(gf.problem(where, f"unknown source '{src}' (known: {', '.join(SOURCE_IDS)})"))
     wanted = set(kind.outcomes) | extra_outcomes(kind, params)
     for name in sorted(wanted - set(spec.outcomes)):
         where = (*loc, "outcomes")
-        out.append(
-            Problem(
-                gf.path,
-                gf.marked.line_of(where),
-                f"{dotted(where)}: no text for outcome '{name}' of kind '{spec.kind}'",
-            )
-        )
+        out.append(gf.problem(where, f"no text for outcome '{name}' of kind '{spec.kind}'"))
     for name in sorted(set(spec.outcomes) - wanted):
         where = (*loc, "outcomes", name)
-        out.append(
-            Problem(
-                gf.path,
-                gf.marked.line_of(where),
-                f"{dotted(where)}: kind '{spec.kind}' has no outcome '{name}'",
-            )
-        )
+        out.append(gf.problem(where, f"kind '{spec.kind}' has no outcome '{name}'"))
     for name, outcome in spec.outcomes.items():
         for field_name, text in (("message", outcome.message), ("fix", outcome.fix)):
             for lang in ("ja", "en"):
@@ -275,22 +245,15 @@ def _check_kind(gf: GuideFile, i: int, spec: CheckSpec) -> list[Problem]:
                     if placeholder not in kind.values:
                         where = (*loc, "outcomes", name, field_name, lang)
                         out.append(
-                            Problem(
-                                gf.path,
-                                gf.marked.line_of(where),
-                                f"{dotted(where)}: unknown placeholder '{{{placeholder}}}' (kind '{spec.kind}' offers: {', '.join(kind.values)})",
+                            gf.problem(
+                                where,
+                                f"unknown placeholder '{{{placeholder}}}' (kind '{spec.kind}' offers: {', '.join(kind.values)})",
                             )
                         )
         status = kind.outcomes.get(name, "fail")
         if str(getattr(status, "value", status)) in ("warn", "fail") and outcome.fix is None:
             where = (*loc, "outcomes", name)
-            out.append(
-                Problem(
-                    gf.path,
-                    gf.marked.line_of(where),
-                    f"{dotted(where)}: outcome '{name}' warns or fails, so it needs a 'fix'",
-                )
-            )
+            out.append(gf.problem(where, f"outcome '{name}' warns or fails, so it needs a 'fix'"))
     return out
 
 
@@ -318,33 +281,17 @@ def _cross_check(cat: Catalogue) -> None:
                 refs += [(("entries", i, "causes", k, "checks", j), r) for j, r in enumerate(cause.checks)]
             for loc, ref in refs:
                 if not known(ref, check_ids, g.provider):
-                    cat.problems.append(
-                        Problem(
-                            gf.path,
-                            gf.marked.line_of(loc),
-                            f"{dotted(loc)}: check '{resolve(g.provider, ref)}' does not exist",
-                        )
-                    )
+                    cat.problems.append(gf.problem(loc, f"check '{resolve(g.provider, ref)}' does not exist"))
             for j, ref in enumerate(e.related):
                 loc = ("entries", i, "related", j)
                 if not known(ref, entry_ids, g.provider):
-                    cat.problems.append(
-                        Problem(
-                            gf.path,
-                            gf.marked.line_of(loc),
-                            f"{dotted(loc)}: entry '{resolve(g.provider, ref)}' does not exist",
-                        )
-                    )
+                    cat.problems.append(gf.problem(loc, f"entry '{resolve(g.provider, ref)}' does not exist"))
         for i, c in enumerate(g.checks):
             for name, outcome in c.outcomes.items():
                 loc = ("checks", i, "outcomes", name, "entry")
                 if outcome.entry and not known(outcome.entry, entry_ids, g.provider):
                     cat.problems.append(
-                        Problem(
-                            gf.path,
-                            gf.marked.line_of(loc),
-                            f"{dotted(loc)}: entry '{resolve(g.provider, outcome.entry)}' does not exist",
-                        )
+                        gf.problem(loc, f"entry '{resolve(g.provider, outcome.entry)}' does not exist")
                     )
 
 

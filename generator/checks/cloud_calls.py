@@ -13,7 +13,7 @@ from typing import Any
 from generator.checks.cloud import DEFAULT_REGION, REGION
 from generator.checks.environment import Environment, Result
 from generator.checks.files import adc_default_path
-from generator.checks.kinds import CloudCallParams
+from generator.checks.kinds import KINDS, CloudCallParams
 
 _EXPIRED = ("ExpiredToken", "ExpiredTokenException", "RequestExpired")
 _INVALID = (
@@ -65,15 +65,7 @@ def _endpoint(env: Environment, p: CloudCallParams, service: str) -> str | None:
 
 
 def aws_call(p: CloudCallParams, env: Environment) -> Result:
-    values = {
-        "account": "-",
-        "arn": "-",
-        "region": "-",
-        "model": "-",
-        "count": "-",
-        "error": "-",
-        "code": "-",
-    }
+    values = dict.fromkeys(KINDS["aws-call"].values, "-")
     try:
         import botocore.config
         import botocore.exceptions
@@ -132,15 +124,7 @@ def aws_call(p: CloudCallParams, env: Environment) -> Result:
 
 def gcp_refresh(p: CloudCallParams, env: Environment) -> Result:
     """Refresh the Application Default Credentials once, as the Vertex clients will."""
-    values = {
-        "account": "-",
-        "arn": "-",
-        "region": "-",
-        "model": "-",
-        "count": "-",
-        "error": "-",
-        "code": "-",
-    }
+    values = dict.fromkeys(KINDS["aws-call"].values, "-")
     try:
         import google.auth
         import google.auth.exceptions
