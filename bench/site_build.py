@@ -87,7 +87,7 @@ def run_child(argv: Sequence[str], cwd: Path, env: dict[str, str]) -> Measure:
     return Measure(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
 
 
-def copy_layout(dest: Path) -> None:
+def copy_layout(dest: Path, drop_features: Sequence[str] = ()) -> None:
     for rel in LAYOUT:
         src = ROOT / rel
         if src.is_dir():
@@ -95,6 +95,14 @@ def copy_layout(dest: Path) -> None:
         else:
             (dest / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, dest / rel)
+    if drop_features:
+        # Line by line: mkdocs.yml holds !ENV and python tags that a plain YAML round trip would lose.
+        config = dest / "mkdocs.yml"
+        lines = config.read_text(encoding="utf-8").splitlines(keepends=True)
+        kept = [line for line in lines if line.strip().removeprefix("- ").strip() not in drop_features]
+        if len(lines) - len(kept) != len(drop_features):
+            raise SystemExit(f"not all of {list(drop_features)} are theme features in mkdocs.yml")
+        config.write_text("".join(kept), encoding="utf-8")
 
 
 def synthetic_guides(src: Path, dest: Path, entries: int) -> int:
@@ -134,13 +142,13 @@ def synthetic_guides(src: Path, dest: Path, entries: int) -> int:
     return total
 
 
-def measure(entries: int, keep: Path | None = None) -> Result:
+def measure(entries: int, keep: Path | None = None, drop_features: Sequence[str] = ()) -> Result:
     with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
         work = keep or Path(tmp)
         if keep and keep.exists():
             shutil.rmtree(keep)
         work.mkdir(parents=True, exist_ok=True)
-        copy_layout(work)
+        copy_layout(work, drop_features)
         total = synthetic_guides(ROOT / "guides", work / "guides", entries)
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(work)}
         run_child([sys.executable, "-m", "generator", "--guides", "guides", "validate"], work, env)
@@ -195,14 +203,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.site_build", description=__doc__.split("\n\n")[0])
     ap.add_argument("--entries", type=int, default=1000, help="entries per language (default 1000)")
     ap.add_argument("--keep", type=Path, help="build in this folder and keep it (it is emptied first)")
+    ap.add_argument(
+        "--drop-feature",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="build without this theme feature, e.g. navigation.sections (repeatable)",
+    )
     ap.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     args = ap.parse_args(argv)
-    r = measure(args.entries, args.keep)
+    r = measure(args.entries, args.keep, args.drop_feature)
     if args.json:
         print(json.dumps({**r.__dict__, "render": r.render.__dict__, "build": r.build.__dict__}))
         return 0
     load = os.getloadavg()[0]
     print(f"# {os.cpu_count()} cores, Python {sys.version.split()[0]}, load average {load:.1f} at the end")
+    if args.drop_feature:
+        print(f"without theme features    {', '.join(args.drop_feature)}")
     print(f"entries per language      {r.entries}")
     print(f"HTML pages (both langs)   {r.pages}")
     for name, m in (("render (YAML -> Markdown)", r.render), ("mkdocs build --strict", r.build)):

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
+import traceback
 from collections.abc import Iterable
+from typing import Any
 
 # Names that hold credentials even when no check marks them secret.
 SECRET_NAME = re.compile(r"(KEY|TOKEN|SECRET|PASSWORD|CREDENTIAL|AUTH)", re.I)
@@ -34,6 +37,21 @@ def is_secret_name(name: str) -> bool:
     return bool(SECRET_NAME.search(name))
 
 
+# `scheme://user:password@host`: a base URL or a proxy may carry its credentials, under any name.
+_USERINFO = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://([^/?#@\s]+)@")
+
+
+def url_credentials(value: str) -> list[str]:
+    """The user-info parts of URLs in `value` (`user:password`, and the password alone)."""
+    found: list[str] = []
+    for m in _USERINFO.finditer(value):
+        userinfo = m.group(1)
+        found.append(userinfo)
+        if ":" in userinfo:
+            found.append(userinfo.split(":", 1)[1])
+    return found
+
+
 class Scrubber:
     """Replaces every known secret (and its visible-whitespace variants) in text with its mask."""
 
@@ -54,3 +72,36 @@ class Scrubber:
             if secret in text:
                 text = text.replace(secret, self._secrets[secret])
         return text
+
+
+_LOG_SCRUB: list[Scrubber] = []
+
+
+def scrub_logs(scrub: Scrubber) -> None:
+    """From now on every log record, whoever emits it (httpx, botocore...) and at any level, is
+    scrubbed as it is made, traceback included. Records from probes abandoned at the deadline,
+    which may come after the run, are covered too; a later run's scrubber replaces this one."""
+    if _LOG_SCRUB:
+        _LOG_SCRUB[0] = scrub
+        return
+    _LOG_SCRUB.append(scrub)
+    previous = logging.getLogRecordFactory()
+
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        return _scrubbed(previous(*args, **kwargs), _LOG_SCRUB[0])
+
+    logging.setLogRecordFactory(factory)
+
+
+def _scrubbed(record: logging.LogRecord, scrub: Scrubber) -> logging.LogRecord:
+    try:
+        message = record.getMessage()
+    except Exception:  # a malformed call is logging's to report, not ours to crash on
+        message = str(record.msg)
+    record.msg, record.args = scrub(message), None
+    if record.exc_info and record.exc_info[0] is not None:
+        record.exc_text = scrub("".join(traceback.format_exception(*record.exc_info))).rstrip("\n")
+        record.exc_info = None
+    if record.stack_info:
+        record.stack_info = scrub(record.stack_info)
+    return record

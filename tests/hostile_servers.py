@@ -351,3 +351,23 @@ def probe_guide(folder: Path) -> Path:
     path = folder / "probe.yaml"
     path.write_text(yaml.safe_dump(guide, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
+
+
+def service_account_adc(token_uri: str, private_key_id: str = "0123456789abcdef") -> dict[str, str]:
+    """A service-account ADC file whose token endpoint is `token_uri` (google-auth honours it)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    return {
+        "type": "service_account",
+        "project_id": "leak-test",
+        "private_key_id": private_key_id,
+        "private_key": pem,
+        "client_email": "probe@leak-test.iam.gserviceaccount.com",
+        "client_id": "1234567890",
+        "token_uri": token_uri,
+    }

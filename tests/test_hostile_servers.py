@@ -276,3 +276,48 @@ def test_figures() -> None:
     for name, (took, bound) in sorted(FIGURES.items()):
         print(f"{name:40} {took:6.2f} s  (bound {bound:.1f} s)")
         assert took <= bound
+
+
+CLOUD = [
+    ("never-answers", silent, "unreachable", "no complete answer within 1 s"),
+    ("one-byte-a-second", drip(1.0), "unreachable", "no complete answer within 1 s"),
+    ("html-for-reply", answer(response(200, b"<html><title>Portal</title></html>", {"content-type": "text/html"})), "call-failed", "not a"),
+    ("invalid-json", answer(response(200, b'{"data": [1, 2')), "call-failed", "not a"),
+    ("connection-reset", reset, "", ""),
+]
+
+
+@pytest.mark.parametrize(("name", "handler", "outcome", "says"), CLOUD, ids=[c[0] for c in CLOUD])
+@pytest.mark.parametrize("call", ["caller-identity", "inference-profiles", "adc-refresh"])
+def test_cloud_calls_against_hostile_endpoints(
+    call: str, name: str, handler: Any, outcome: str, says: str, tmp_path: Path
+) -> None:
+    """The SDK-driven free calls (AWS STS and Bedrock, the Google token endpoint) hold the same line."""
+    pytest.importorskip("botocore" if call != "adc-refresh" else "google.auth")
+    from hostile_servers import service_account_adc
+
+    from generator.checks.cloud_calls import aws_call, gcp_refresh
+    from generator.checks.kinds import KINDS, CloudCallParams, Status
+
+    timeout = 1.0
+    with serve(handler) as server:
+        if call == "adc-refresh":
+            adc = tmp_path / "adc.json"
+            adc.write_text(json.dumps(service_account_adc(f"{server.base}/token")), encoding="utf-8")
+            environ = {"GOOGLE_APPLICATION_CREDENTIALS": str(adc)}
+            probe, kind = gcp_refresh, "gcp-call"
+        else:
+            environ = {"AWS_ENDPOINT_URL": server.base, "AWS_ACCESS_KEY_ID": "AKIA" + "Q" * 16, "AWS_SECRET_ACCESS_KEY": KEY}
+            probe, kind = aws_call, "aws-call"
+        with httpx.Client() as client:
+            env = Environment(vars=environ, home=tmp_path, cwd=tmp_path, client=client, timeout=timeout)
+            t0 = time.monotonic()
+            result = probe(CloudCallParams(call=call), env)
+            took = time.monotonic() - t0
+    _record(f"cloud:{call}:{name}", took, timeout + GRACE)
+    assert result.outcome in KINDS[kind].outcomes and KINDS[kind].outcomes[result.outcome] == Status.FAIL, result
+    if outcome:
+        assert result.outcome == outcome, result
+    assert says in result.values["error"], result.values
+    assert took <= timeout + GRACE, f"{took:.2f} s"
+    assert KEY not in json.dumps(result.values)

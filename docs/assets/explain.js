@@ -462,10 +462,11 @@
       li.appendChild(code);
       var why = root.document.createElement("span");
       why.className = "kb-explain__why";
-      var bits = [m.why.pattern];
+      // The evidence besides the pattern, in the provider's own terms (no prose to translate).
+      var bits = [];
       if (m.why.status !== null) bits.push("HTTP " + m.why.status);
       if (m.why.error_type) bits.push(m.why.error_type);
-      why.textContent = " " + bits.join(" · ");
+      why.textContent = bits.length ? " · " + bits.join(" · ") : "";
       li.appendChild(why);
       results.appendChild(li);
     });

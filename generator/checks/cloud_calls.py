@@ -6,7 +6,9 @@ passed in explicitly instead, so the probe sees exactly the machine the `Environ
 
 from __future__ import annotations
 
+import threading
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -64,11 +66,40 @@ def _endpoint(env: Environment, p: CloudCallParams, service: str) -> str | None:
     return None
 
 
+class _TooSlow(Exception):
+    pass
+
+
+def _bounded(seconds: float, call: Callable[[], Any]) -> Any:
+    """`call()` within `seconds`, or `_TooSlow`.
+
+    The SDKs' timeouts apply to each read, so a server that drips its answer a byte at a time
+    never trips them; past the bound the call is left to finish (or fail) in its own thread.
+    """
+    box: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            box["value"] = call()
+        except BaseException as exc:  # handed to the caller's thread below
+            box["error"] = exc
+
+    worker = threading.Thread(target=work, name="cloud-probe", daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        raise _TooSlow(f"no complete answer within {seconds:g} s")
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
 def aws_call(p: CloudCallParams, env: Environment) -> Result:
     values = dict.fromkeys(KINDS["aws-call"].values, "-")
     try:
         import botocore.config
         import botocore.exceptions
+        import botocore.parsers
     except ImportError:
         return Result("not-installed", values)
     if env.client is None:
@@ -77,17 +108,32 @@ def aws_call(p: CloudCallParams, env: Environment) -> Result:
     values["region"] = region
     session = _aws_session(env, p)
     config = botocore.config.Config(
-        connect_timeout=env.timeout, read_timeout=env.timeout, retries={"max_attempts": 1}, region_name=region
+        connect_timeout=env.timeout,
+        read_timeout=env.timeout,
+        retries={"max_attempts": 1, "mode": "standard"},  # one attempt in all
+        region_name=region,
     )
     try:
         if p.call == "caller-identity":
-            sts = session.create_client("sts", config=config, endpoint_url=_endpoint(env, p, "sts"))
-            ident = sts.get_caller_identity()
+            ident = _bounded(
+                env.timeout,
+                lambda: session.create_client(
+                    "sts", config=config, endpoint_url=_endpoint(env, p, "sts")
+                ).get_caller_identity(),
+            )
             values.update(account=str(ident.get("Account", "-")), arn=str(ident.get("Arn", "-")))
             return Result("ok", values, {"account": values["account"]})
-        bedrock = session.create_client("bedrock", config=config, endpoint_url=_endpoint(env, p, "bedrock"))
-        listed = bedrock.list_inference_profiles(maxResults=1000)
-        ids = [x.get("inferenceProfileId") for x in listed.get("inferenceProfileSummaries", [])]
+        listed = _bounded(
+            env.timeout,
+            lambda: session.create_client(
+                "bedrock", config=config, endpoint_url=_endpoint(env, p, "bedrock")
+            ).list_inference_profiles(maxResults=1000),
+        )
+        if not isinstance(listed.get("inferenceProfileSummaries"), list):
+            # botocore reads an HTML page or foreign JSON as an empty reply; Bedrock always sends the list.
+            values["error"] = "not a Bedrock reply (no inferenceProfileSummaries)"
+            return Result("call-failed", values)
+        ids = [x.get("inferenceProfileId") for x in listed["inferenceProfileSummaries"]]
         values["count"] = str(len(ids))
         model = env.settings.resolve(p.model_var, p.sources).value if p.model_var else None
         if model:
@@ -96,6 +142,9 @@ def aws_call(p: CloudCallParams, env: Environment) -> Result:
             if "." in profile.split("anthropic.")[0] and profile not in ids:
                 return Result("not-listed", values, {"region": region, "count": len(ids)})
         return Result("ok", values, {"region": region, "count": len(ids)})
+    except _TooSlow as exc:
+        values["error"] = str(exc)
+        return Result("unreachable", values)
     except botocore.exceptions.NoCredentialsError:
         return Result("no-credentials", values)
     except botocore.exceptions.ClientError as exc:
@@ -119,6 +168,10 @@ def aws_call(p: CloudCallParams, env: Environment) -> Result:
         return Result("unreachable", values)
     except botocore.exceptions.BotoCoreError as exc:
         values["error"] = str(exc)[:200]
+        return Result("call-failed", values)
+    except (botocore.parsers.ResponseParserError, KeyError, ValueError) as exc:
+        # An HTML page or garbage where AWS XML was expected: botocore's parser fails in these ways.
+        values["error"] = f"not an AWS reply ({type(exc).__name__}: {exc})"[:200]
         return Result("call-failed", values)
 
 
@@ -144,7 +197,15 @@ def gcp_refresh(p: CloudCallParams, env: Environment) -> Result:
             credentials, _ = google.auth.load_credentials_from_file(
                 str(path), scopes=["https://www.googleapis.com/auth/cloud-platform"]
             )
-        credentials.refresh(google.auth.transport.requests.Request())
+        transport = google.auth.transport.requests.Request()
+
+        def request(*args: Any, **kwargs: Any) -> Any:
+            return transport(*args, **{**kwargs, "timeout": env.timeout})  # its default is 120 s
+
+        _bounded(env.timeout, lambda: credentials.refresh(request))
+    except _TooSlow as exc:
+        values["error"] = str(exc)
+        return Result("unreachable", values)
     except google.auth.exceptions.RefreshError as exc:
         values["error"] = str(exc)[:200]
         text = str(exc).lower()
@@ -154,6 +215,10 @@ def gcp_refresh(p: CloudCallParams, env: Environment) -> Result:
         return Result("unreachable", values)
     except google.auth.exceptions.GoogleAuthError as exc:
         values["error"] = str(exc)[:200]
+        return Result("call-failed", values)
+    except (KeyError, ValueError, TypeError) as exc:
+        # An HTML page or other JSON where a token reply was expected: google-auth fails in these ways.
+        values["error"] = f"not a token endpoint reply ({type(exc).__name__}: {exc})"[:200]
         return Result("call-failed", values)
     values["account"] = str(
         getattr(credentials, "service_account_email", None) or getattr(credentials, "account", None) or "-"

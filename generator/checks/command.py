@@ -16,7 +16,7 @@ from generator.checks.kinds import SettingParams
 from generator.checks.plan import load_plan
 from generator.checks.runner import Finding, Planned, run, select
 from generator.labels import pick_lang
-from generator.secrets import Scrubber
+from generator.secrets import Scrubber, scrub_logs
 
 if TYPE_CHECKING:
     import httpx
@@ -105,6 +105,7 @@ def check_command(
     from generator.checks.files import file_secrets
 
     scrub = Scrubber([*env.settings.secrets(), *file_secrets(environ, env.home, env.cwd)])
+    scrub_logs(scrub)
     names, secret = settings_named(items)
     rows = env.settings.table(names, secret)
     if args.sources:

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.secrets import is_secret_name, mask
+from generator.secrets import is_secret_name, mask, url_credentials
 
 
 @dataclass(frozen=True)
@@ -86,8 +86,11 @@ class Settings:
         return Resolution(var, hits[0][1], hits[0][0], [label for label, _ in hits[1:]], elsewhere)
 
     def secrets(self) -> list[str]:
-        """Every value held under a secret-looking name, for the output scrubber."""
-        return [v for s in self.sources.values() for k, v in s.values.items() if is_secret_name(k) and v]
+        """Every value held under a secret-looking name, and every password inside a URL, for the
+        output scrubber."""
+        named = [v for s in self.sources.values() for k, v in s.values.items() if is_secret_name(k) and v]
+        in_urls = [c for s in self.sources.values() for v in s.values.values() for c in url_credentials(v)]
+        return named + in_urls
 
     def table(self, names: list[str], secret: set[str]) -> list[dict[str, object]]:
         """One row per setting set anywhere: value (masked when secret) per source."""
