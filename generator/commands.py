@@ -123,6 +123,9 @@ def render_command(guides: Path | None, docs: Path | None, *, check: bool) -> in
             result.changed.append(PLAN_FILE)
         elif not check:
             write_plan(cat, root)
+            from generator.explain_index import write_cli_index
+
+            write_cli_index(cat, root)
     if check:
         if result.changed:
             for path in result.changed[:20]:

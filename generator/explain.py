@@ -4,7 +4,9 @@ The index is compiled once from the catalogue (or from its cached JSON form, see
 `explain_index.py`). Each declared pattern is split at its top-level `|`; each alternative keeps
 the longest literal every match must contain. A text is first cut into 4-character grams, the
 grams pick the alternatives whose literal may occur, and only those regexes run (compiled on
-first use). That keeps a call fast with 10,000 declared patterns.
+first use). That keeps a call fast with 10,000 declared patterns. A regex is tried on the
+normalised text, then on the same text with its wrappers kept (`normalise.Normalised.full`), so a
+pattern that quotes a wrapper (`error code: 0 - <!doctype html`) still matches.
 
 Scoring: a pattern hit is strong evidence and the only way in (a status or type alone never
 makes a match: an honest "nothing matched" beats a guess); a longer pattern scores more. The
@@ -52,6 +54,8 @@ MAX_POINTS = PATTERN_HIT + WEIGHT_CAP // 2 + EXTRA_PATTERN_CAP + STATUS_MATCH + 
 # Two readings of the same words: spans overlapping by at least this share of the shorter one.
 SAME_SPAN = 0.5
 GRAM = 4
+# Nobody reads further down a list of matches; the cut also bounds the pairwise tie check.
+MAX_MATCHES = 50
 FLAGS = re.IGNORECASE | re.ASCII  # ASCII: `\w`, `\d`, `\b` as in JavaScript
 
 
@@ -144,11 +148,18 @@ class Match:
 
 @dataclass(frozen=True)
 class _Hit:
+    """Where one alternative matched."""
+
     pattern: Pattern
-    variant: int  # 0: `text`, 1: `full`
+    """The alternative."""
+    variant: int
+    """0: the normalised text without wrappers (`text`), 1: with them (`full`)."""
     start: int
+    """Start of the match in that variant."""
     end: int
+    """End of the match in that variant."""
     matched: str
+    """The matched text."""
 
 
 @dataclass(frozen=True)
@@ -161,9 +172,8 @@ class Index:
     """Gram → (entry position, pattern position) of the alternatives whose literal holds it."""
     unfiltered: tuple[tuple[int, int], ...] = field(repr=False)
     """Alternatives too short or too loose for the prefilter; always run."""
-    provider_hints: Mapping[str, tuple[str, ...]] = field(repr=False)
-    """Provider → every hint of its entries."""
     _compiled: dict[str, re.Pattern[str]] = field(default_factory=dict, repr=False, compare=False)
+    """Regexes compiled so far: only those the prefilter lets through are ever compiled."""
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Index:
@@ -206,15 +216,10 @@ class Index:
                 grams.setdefault(gram, []).append(ref)
             else:
                 unfiltered.append(ref)
-        hints: dict[str, list[str]] = {}
-        for e in entries:
-            bucket = hints.setdefault(e.provider, [])
-            bucket += [h for h in e.hints if h not in bucket]
         return cls(
             entries=tuple(entries),
             grams={g: tuple(refs) for g, refs in grams.items()},
             unfiltered=tuple(unfiltered),
-            provider_hints={p: tuple(h) for p, h in hints.items()},
         )
 
     def regex(self, source: str) -> re.Pattern[str]:
@@ -380,6 +385,8 @@ def explain(text: str, source: Catalogue | Index) -> list[Match]:
             continue
         points, why, best, parts = _score(entry, entry_hits, n)
         scored.append((points, entry, why, best, parts))
+    scored.sort(key=lambda s: (-s[0], s[1].order))
+    del scored[MAX_MATCHES:]
     _level_ties(scored)
     scored.sort(key=lambda s: (-s[0], s[1].order))
     return [Match(e, _percent(pts), why) for pts, e, why, _, _ in scored]

@@ -1,13 +1,16 @@
-"""The `explain` index as a JSON document: for the site (`docs/assets/explain.json`) and cached
-for the command line.
+"""The `explain` index as a JSON document: for the site (`docs/assets/explain.json`) and for the
+command line (`generator/explainindex.json`).
 
 One document serves both: the browser box and `python -m generator explain` read the same
 declarations, compiled by the same code (`explain.compile_patterns`), so the two cannot drift.
 
 The command line must answer in well under half a second, and loading and validating every guide
-takes longer than that. So the document is cached, keyed by the guides' names, sizes and
-modification times (and by this code's), and rebuilt from the guides when any of them changes.
-This module therefore imports nothing heavy until a rebuild is needed.
+takes longer than that. So, as `check` does with its plan, the command-line document is compiled
+ahead: the mkdocs hook writes `generator/explainindex.json` (committed, so an installed wheel is
+fast from its first call), stamped with a hash of the guides and of the code that compiles them.
+When the hash no longer matches (a guide edited since), the document is compiled from the guides
+in memory for that call (about a second; contributors then run `render`). Nothing is written to
+the reader's files. This module imports nothing heavy until a compile is needed.
 """
 
 from __future__ import annotations
@@ -22,11 +25,15 @@ if TYPE_CHECKING:
     from generator.catalogue import Catalogue
 
 __all__ = [
+    "CLI_FILE",
     "FORMAT",
-    "cache_dir",
     "cached_index_data",
+    "cli_text",
+    "content_hash",
     "index_data",
     "site_data",
+    "write_cli_index",
+    "write_explain_files",
     "write_site_index",
 ]
 
@@ -34,8 +41,9 @@ __all__ = [
 FORMAT = 2
 SITE_FILE = Path("assets") / "explain.json"
 _HERE = Path(__file__).resolve().parent
-# Files besides the guides whose changes alter the document (compiled patterns, labels): part of
-# the cache key.
+CLI_FILE = _HERE / "explainindex.json"
+# Files besides the guides whose changes alter the document (compiled patterns, labels): hashed
+# with them.
 _CODE = ("normalise.py", "explain.py", "explain_index.py", "templates/ui.yaml")
 # UI labels the command prints, carried in the cached document so a warm call needs no YAML.
 LABEL_PREFIXES = ("explain_", "cli_")
@@ -104,70 +112,72 @@ def write_site_index(cat: Catalogue, docs_dir: Path) -> bool:
     return True
 
 
-def cache_dir() -> Path:
-    """`LLM_DOCTOR_CACHE_DIR`, else the platform's user cache folder."""
-    explicit = os.environ.get("LLM_DOCTOR_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or os.environ.get("LOCALAPPDATA")
-    return Path(base) / "llm-access-doctor" if base else Path.home() / ".cache" / "llm-access-doctor"
+def content_hash(root: Path) -> str:
+    """Hash of the guides' bytes and of the code that compiles them (mtimes differ per clone)."""
+    h = hashlib.sha256(f"explain:{FORMAT}".encode())
+    for path in sorted(root.glob("*.yaml")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for rel in _CODE:
+        h.update((_HERE / rel).read_bytes())
+    return h.hexdigest()
 
 
-def _cache_name(root: Path) -> str | None:
-    """`explain-<folder>-<state>.json`: one current file per guides folder."""
-    folder = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:8]
-    parts: list[str] = [str(FORMAT)]
-    try:
-        for path in sorted(root.glob("*.yaml")) + [_HERE / name for name in _CODE]:
-            st = path.stat()
-            parts.append(f"{path.name}:{st.st_size}:{st.st_mtime_ns}")
-    except OSError:
-        return None
-    return f"explain-{folder}-{hashlib.sha256(chr(10).join(parts).encode()).hexdigest()[:16]}.json"
-
-
-def cached_index_data(root: Path | None = None) -> dict[str, Any]:
-    """The command-line index document for a guides folder, from the cache when it is current.
-
-    Guides with problems still give an index of the entries that loaded (a reader pasting an
-    error is not the one to fix a guide); the document's `problems` lists them."""
-    from generator.paths import default_guides_dir
-
-    root = root or default_guides_dir()
-    name = _cache_name(root)
-    folder = cache_dir()
-    path = folder / name if name else None
-    if path is not None:
-        try:
-            data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-            if data.get("format") == FORMAT:
-                return data
-        except (OSError, ValueError):
-            pass  # absent or damaged: rebuild
-    from generator.catalogue import load_catalogue
+def cli_data(cat: Catalogue, root: Path) -> dict[str, Any]:
+    """The command-line document: the index, the labels the command prints, the hash it is for,
+    and the guides' problems (a reader pasting an error is not the one to fix a guide, so an index
+    of the entries that loaded is still worth having)."""
     from generator.labels import ui
 
-    cat = load_catalogue(root)
     data = index_data(cat)
+    data["hash"] = content_hash(root)
     data["problems"] = [str(p) for p in cat.problems]
     data["labels"] = {
         lang: {k: v for k, v in labels.items() if k.startswith(LABEL_PREFIXES)}
         for lang, labels in ui().items()
     }
-    if path is not None:
-        _store(folder, path, data)
     return data
 
 
-def _store(folder: Path, path: Path, data: dict[str, Any]) -> None:
-    """Write the cache atomically and drop older versions; a read-only home is not an error."""
+def cli_text(cat: Catalogue, root: Path) -> str:
+    """`generator/explainindex.json` exactly (stable, so an unchanged index is not rewritten)."""
+    return json.dumps(cli_data(cat, root), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def write_cli_index(cat: Catalogue, root: Path, target: Path = CLI_FILE) -> bool:
+    """Write the command-line document when it changed; True when written."""
+    text = cli_text(cat, root)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, path)
-        for old in folder.glob(path.name.rsplit("-", 1)[0] + "-*.json"):
-            if old != path:
-                old.unlink(missing_ok=True)
+        if target.read_text(encoding="utf-8") == text:
+            return False
     except OSError:
         pass
+    target.write_text(text, encoding="utf-8")
+    return True
+
+
+def write_explain_files(cat: Catalogue, docs_dir: Path, guides: Path) -> None:
+    """What the site build writes: the site index always, the command-line one for the bundled
+    guides only (a build of other guides must not overwrite it)."""
+    from generator.paths import default_guides_dir
+
+    write_site_index(cat, docs_dir)
+    if guides.resolve() == default_guides_dir().resolve():
+        write_cli_index(cat, guides)
+
+
+def cached_index_data(root: Path | None = None) -> dict[str, Any]:
+    """The command-line document for a guides folder: the committed one when its hash matches,
+    else compiled now. Nothing is cached on disk: `explain` never writes to the reader's files."""
+    from generator.paths import default_guides_dir
+
+    root = root or default_guides_dir()
+    try:
+        wanted: str | None = content_hash(root)
+        data: dict[str, Any] = json.loads(CLI_FILE.read_text(encoding="utf-8"))
+        if data.get("hash") == wanted:
+            return data
+    except (OSError, ValueError):
+        pass  # absent or damaged: compile below
+    from generator.catalogue import load_catalogue
+
+    return cli_data(load_catalogue(root), root)

@@ -15,9 +15,9 @@ from mkdocs.plugins import event_priority
 
 from generator import site_i18n
 from generator.catalogue import load_catalogue
-from generator.explain_index import write_site_index
+from generator.explain_index import write_explain_files
 from generator.labels import ui
-from generator.render import nav, render_site
+from generator.render import nav, nav_title, render_site
 
 log = logging.getLogger("mkdocs.hooks.generator")
 
@@ -31,7 +31,9 @@ def on_config(config: Any, **_: Any) -> Any:
             log.error(str(p))
         raise SystemExit(f"{len(cat.problems)} problem(s) in the guides; run: python -m generator validate")
     result = render_site(cat, Path(config["docs_dir"]))
-    write_site_index(cat, Path(config["docs_dir"]))  # assets/explain.json for the paste box
+    write_explain_files(
+        cat, Path(config["docs_dir"]), root / "guides"
+    )  # the paste box's index, and explain's
     from generator.checks.plan import write_plan
     from generator.paths import default_guides_dir
 
@@ -53,7 +55,7 @@ def _translate_sections(config: Any, cat: Any) -> None:
         if language["locale"] == "en":
             language["nav_translations"] = {
                 **(language.get("nav_translations") or {}),
-                **{g.name.ja: g.name.en for g in cat.guides},
+                **{nav_title(g.name.ja): nav_title(g.name.en) for g in cat.guides},
             }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -59,9 +60,13 @@ _SCRIPT_URL = re.compile(
 )
 
 
+# Every line break Python knows: mkdocs-static-i18n re-joins each page with `str.splitlines()`.
+_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
 def _as_markdown_reads(value: str) -> str:
-    # What Python-Markdown does to its source first (\x02 and \x03 are its own placeholder marks).
-    return value.replace("\x02", "").replace("\x03", "").replace("\r\n", "\n").replace("\r", "\n")
+    # What the site build does to a page first (\x02 and \x03 are Python-Markdown's placeholder marks).
+    return _BREAKS.sub("\n", value.replace("\x02", "").replace("\x03", ""))
 
 
 def md_text(value: str) -> str:
@@ -116,8 +121,18 @@ def table_cell(value: str) -> str:
 
 
 def yaml_str(value: str) -> str:
-    """A YAML scalar for front matter."""
-    return str(yaml.safe_dump(value, allow_unicode=True, default_style='"', width=10_000)).strip()
+    """A YAML scalar for front matter.
+
+    The theme puts front matter (title, description, tags) into the page's HTML as it is, in text
+    and in attributes, so the value is HTML-escaped first.
+    """
+    escaped = html.escape(value, quote=True)
+    return str(yaml.safe_dump(escaped, allow_unicode=True, default_style='"', width=10_000)).strip()
+
+
+def nav_title(text: str) -> str:
+    """A navigation section title: the theme writes it into the HTML as it is."""
+    return html.escape(text, quote=True)
 
 
 def _env() -> jinja2.Environment:
@@ -251,6 +266,6 @@ def nav(cat: Catalogue) -> list[Any]:
         section = [f"{g.provider}/index.md"]
         section += [f"{g.provider}/{p.id}.md" for p in g.pages]
         section += [f"{g.provider}/{e.id}.md" for e in g.entries]
-        items.append({g.name.ja: section})
+        items.append({nav_title(g.name.ja): section})
     items.append("tags.md")
     return items

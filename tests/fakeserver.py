@@ -47,7 +47,9 @@ def serve(routes: dict[str, Reply] | Callable[[str], Reply]) -> Iterator[tuple[s
             self._answer("GET", b"")
 
         def _answer(self, method: str, request_body: bytes) -> None:
-            seen.append(Seen(method, self.path, {k.lower(): v for k, v in self.headers.items()}, request_body))
+            seen.append(
+                Seen(method, self.path, {k.lower(): v for k, v in self.headers.items()}, request_body)
+            )
             reply = (
                 routes(self.path)
                 if callable(routes)

@@ -122,7 +122,8 @@ def to_html(page: str) -> str:
     """Markdown → HTML with the extensions mkdocs.yml enables."""
     if not _MD:
         _MD.append(markdown.Markdown(extensions=EXTENSIONS))
-    return _MD[0].reset().convert(body_of(page))
+    # mkdocs-static-i18n re-joins every page with str.splitlines(): \u2028 and friends break lines.
+    return _MD[0].reset().convert("\n".join(body_of(page).splitlines()))
 
 
 def hostile_guide(text: Callable[[str], str], *, provider: str = "demo") -> dict[str, Any]:

@@ -16,7 +16,7 @@ import struct
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -77,10 +77,8 @@ def serve(handler: Handler, tls: ssl.SSLContext | None = None) -> Iterator[Serve
         except (OSError, ssl.SSLError, ValueError):
             pass  # the client gave up, or refused our certificate: both are the point
         finally:
-            try:
+            with suppress(OSError):
                 conn.close()
-            except OSError:
-                pass
 
     def accept() -> None:
         while not stop.is_set():
@@ -100,10 +98,8 @@ def serve(handler: Handler, tls: ssl.SSLContext | None = None) -> Iterator[Serve
         thread.join(timeout=5)
         listener.close()
         for conn in conns:
-            try:
+            with suppress(OSError):
                 conn.close()
-            except OSError:
-                pass
 
 
 # ---------------------------------------------------------------- behaviours
@@ -166,9 +162,7 @@ def huge(size: int = 50 * MB) -> Handler:
 
 def gzip_bomb(size: int = 50 * MB) -> bytes:
     """A small gzip body that inflates to `size` bytes."""
-    return response(
-        200, gzip.compress(b" " * size, compresslevel=9), {"content-encoding": "gzip"}
-    )
+    return response(200, gzip.compress(b" " * size, compresslevel=9), {"content-encoding": "gzip"})
 
 
 def reset(conn: socket.socket, stop: threading.Event, server: Server) -> None:
@@ -291,7 +285,9 @@ def probe_guide(folder: Path) -> Path:
         shown = " ".join(f"{v}={{{v}}}" for v in ("error", "detail", "location", "url") if v in k.values)
         out: dict[str, Any] = {}
         for name, status in k.outcomes.items():
-            o: dict[str, Any] = {"message": {"ja": f"outcome={name} {shown}", "en": f"outcome={name} {shown}"}}
+            o: dict[str, Any] = {
+                "message": {"ja": f"outcome={name} {shown}", "en": f"outcome={name} {shown}"}
+            }
             if status.value in ("warn", "fail"):
                 o["fix"] = {"ja": "直してください。", "en": "Fix it."}
             out[name] = o
@@ -313,7 +309,9 @@ def probe_guide(folder: Path) -> Path:
                 "symptom": "network",
                 "messages": [{"text": "anything"}],
                 "summary": {"ja": "壊れています。", "en": "Broken."},
-                "causes": [{"text": {"ja": "壊れています。", "en": "Broken."}, "checks": ["target", "healthy"]}],
+                "causes": [
+                    {"text": {"ja": "壊れています。", "en": "Broken."}, "checks": ["target", "healthy"]}
+                ],
                 "fixes": [{"text": {"ja": "直します。", "en": "Fix it."}}],
                 "checks": ["target", "healthy", "key-shape"],
                 "covers": ["A1"],

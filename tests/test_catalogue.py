@@ -55,9 +55,7 @@ def test_unknown_kind_missing_outcome_and_missing_fix(tmp_path: Path) -> None:
     text = text.replace("kind: key-shape", "kind: key-shapes")
     (tmp_path / "demo.yaml").write_text(text, encoding="utf-8")
     msgs = [p.message for p in load_catalogue(tmp_path).problems]
-    assert msgs == [
-        f"checks[0].kind: unknown kind 'key-shapes' (known: {', '.join(sorted(KINDS))})"
-    ]
+    assert msgs == [f"checks[0].kind: unknown kind 'key-shapes' (known: {', '.join(sorted(KINDS))})"]
 
     text = (FIXTURES / "guides" / "valid" / "demo.yaml").read_text(encoding="utf-8")
     lines = [ln for ln in text.splitlines() if "placeholder:" not in ln]

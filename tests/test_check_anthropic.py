@@ -20,10 +20,21 @@ def err(kind: str, message: str) -> str:
 
 def check(machine, base: str, *extra: str, **env: str) -> dict:
     home, cwd = machine()
-    environ = {"PATH": os.environ["PATH"], "HOME": str(home), "PYTHONPATH": str(ROOT), "ANTHROPIC_API_KEY": KEY, "ANTHROPIC_BASE_URL": base, **env}
+    environ = {
+        "PATH": os.environ["PATH"],
+        "HOME": str(home),
+        "PYTHONPATH": str(ROOT),
+        "ANTHROPIC_API_KEY": KEY,
+        "ANTHROPIC_BASE_URL": base,
+        **env,
+    }
     proc = subprocess.run(
         [sys.executable, "-m", "generator", "check", "anthropic", "--json", "--timeout", "2", *extra],
-        capture_output=True, text=True, cwd=cwd, env=environ, timeout=60,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=environ,
+        timeout=60,
     )
     assert KEY not in proc.stdout + proc.stderr
     doc = json.loads(proc.stdout)
@@ -44,7 +55,15 @@ MODELS = json.dumps({"data": [{"id": "claude-sonnet-4-5-20250929"}], "has_more":
         (Reply(200, MODELS), "pass", None),
         (Reply(401, err("authentication_error", "invalid x-api-key")), "fail", "A1"),
         (Reply(403, err("forbidden", "Request not allowed")), "fail", "A14"),
-        (Reply(429, err("rate_limit_error", "rate limited"), {"content-type": "application/json", "retry-after": "3"}), "warn", "A11"),
+        (
+            Reply(
+                429,
+                err("rate_limit_error", "rate limited"),
+                {"content-type": "application/json", "retry-after": "3"},
+            ),
+            "warn",
+            "A11",
+        ),
         (Reply(529, err("overloaded_error", "Overloaded")), "warn", "A12"),
         (Reply(200, "<html><title>Proxy login</title></html>", {"content-type": "text/html"}), "fail", None),
     ],
@@ -84,7 +103,14 @@ def test_offline_touches_no_network(machine) -> None:
 
 
 def test_local_findings_for_a_broken_setup(machine) -> None:
-    doc = check(machine, "http://0.0.0.0:4000/v1", "--offline", ANTHROPIC_API_KEY="sk-ant-oat01-" + "x" * 80, ANTHROPIC_AUTH_TOKEN="sk-ant-api03-" + "y" * 80, ANTHROPIC_MODEL="anthropic/claude-sonnet-4.5")
+    doc = check(
+        machine,
+        "http://0.0.0.0:4000/v1",
+        "--offline",
+        ANTHROPIC_API_KEY="sk-ant-oat01-" + "x" * 80,
+        ANTHROPIC_AUTH_TOKEN="sk-ant-api03-" + "y" * 80,
+        ANTHROPIC_MODEL="anthropic/claude-sonnet-4.5",
+    )
     by_id = {f["id"].split("/")[1]: f for f in doc["findings"]}
     assert by_id["api-key-shape"]["status"] == "fail"
     assert by_id["auth-token-shape"]["status"] == "fail"
@@ -95,7 +121,10 @@ def test_local_findings_for_a_broken_setup(machine) -> None:
 
 
 def test_paid_check_runs_only_with_live_and_says_so(machine) -> None:
-    routes = {"/v1/models": Reply(200, MODELS), "/v1/messages": Reply(200, json.dumps({"id": "msg_01", "type": "message", "content": []}))}
+    routes = {
+        "/v1/models": Reply(200, MODELS),
+        "/v1/messages": Reply(200, json.dumps({"id": "msg_01", "type": "message", "content": []})),
+    }
     with serve(routes) as (base, seen):
         doc = check(machine, base)
         assert [s.method for s in seen] == ["GET"]
@@ -108,7 +137,10 @@ def test_paid_check_runs_only_with_live_and_says_so(machine) -> None:
 
 
 def test_paid_check_maps_credit_balance_400(machine) -> None:
-    body = err("invalid_request_error", "Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.")
+    body = err(
+        "invalid_request_error",
+        "Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.",
+    )
     with serve({"/v1/models": Reply(200, MODELS), "/v1/messages": Reply(400, body)}) as (base, _):
         doc = check(machine, base, "--live")
     f = finding(doc, "messages-live")

@@ -20,14 +20,48 @@ def env_of(machine, environ: dict[str, str], **files: object) -> Environment:
 @pytest.mark.parametrize(
     ("environ", "files", "outcome", "region"),
     [
-        ({"AWS_REGION": "us-west-2", "ANTHROPIC_MODEL": "us.anthropic.claude-sonnet-4-5-20250929-v1:0"}, {}, "ok", "us-west-2"),
-        ({"AWS_REGION": "ap-northeast-1", "ANTHROPIC_MODEL": "us.anthropic.claude-sonnet-4-5-20250929-v1:0"}, {}, "prefix-mismatch", "ap-northeast-1"),
-        ({"AWS_REGION": "ap-northeast-1", "ANTHROPIC_MODEL": "jp.anthropic.claude-sonnet-4-5-20250929-v1:0"}, {}, "ok", "ap-northeast-1"),
-        ({"AWS_REGION": "eu-west-1", "ANTHROPIC_MODEL": "global.anthropic.claude-sonnet-4-5-20250929-v1:0"}, {}, "ok", "eu-west-1"),
+        (
+            {"AWS_REGION": "us-west-2", "ANTHROPIC_MODEL": "us.anthropic.claude-sonnet-4-5-20250929-v1:0"},
+            {},
+            "ok",
+            "us-west-2",
+        ),
+        (
+            {
+                "AWS_REGION": "ap-northeast-1",
+                "ANTHROPIC_MODEL": "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+            },
+            {},
+            "prefix-mismatch",
+            "ap-northeast-1",
+        ),
+        (
+            {
+                "AWS_REGION": "ap-northeast-1",
+                "ANTHROPIC_MODEL": "jp.anthropic.claude-sonnet-4-5-20250929-v1:0",
+            },
+            {},
+            "ok",
+            "ap-northeast-1",
+        ),
+        (
+            {
+                "AWS_REGION": "eu-west-1",
+                "ANTHROPIC_MODEL": "global.anthropic.claude-sonnet-4-5-20250929-v1:0",
+            },
+            {},
+            "ok",
+            "eu-west-1",
+        ),
         ({"AWS_REGION": "Tokyo"}, {}, "invalid-region", "Tokyo"),
         ({"AWS_DEFAULT_REGION": "eu-central-1"}, {}, "ok", "eu-central-1"),
         ({}, {}, "default-region", "us-east-1"),
-        ({"AWS_PROFILE": "work"}, {".aws/config": "[profile work]\nregion = ap-southeast-2\n"}, "ok", "ap-southeast-2"),
+        (
+            {"AWS_PROFILE": "work"},
+            {".aws/config": "[profile work]\nregion = ap-southeast-2\n"},
+            "ok",
+            "ap-southeast-2",
+        ),
     ],
 )
 def test_aws_region(machine, environ, files, outcome, region) -> None:
@@ -36,7 +70,11 @@ def test_aws_region(machine, environ, files, outcome, region) -> None:
 
 
 def test_aws_region_from_claude_settings_wins_over_shell(machine) -> None:
-    e = env_of(machine, {"AWS_REGION": "us-east-1"}, home_files={".claude/settings.json": {"env": {"AWS_REGION": "eu-west-3"}}})
+    e = env_of(
+        machine,
+        {"AWS_REGION": "us-east-1"},
+        home_files={".claude/settings.json": {"env": {"AWS_REGION": "eu-west-3"}}},
+    )
     r = cloud.aws_region(AWS, e)
     assert r.values["region"] == "eu-west-3" and "settings.json" in r.values["source"]
 
@@ -47,9 +85,25 @@ def test_aws_region_from_claude_settings_wins_over_shell(machine) -> None:
         ({"AWS_ACCESS_KEY_ID": "AKIAEXAMPLEEXAMPLE12", "AWS_SECRET_ACCESS_KEY": "s" * 40}, {}, "env-keys"),
         ({"AWS_ACCESS_KEY_ID": "AKIAEXAMPLEEXAMPLE12"}, {}, "partial-keys"),
         ({"AWS_BEARER_TOKEN_BEDROCK": "bedrock-api-key-" + "x" * 30}, {}, "bearer-token"),
-        ({}, {".aws/credentials": "[default]\naws_access_key_id = AKIAEXAMPLEEXAMPLE12\naws_secret_access_key = " + "s" * 40 + "\n"}, "profile"),
-        ({"AWS_PROFILE": "sso"}, {".aws/config": "[profile sso]\nsso_session = corp\nsso_account_id = 1\n"}, "sso-profile"),
-        ({"AWS_PROFILE": "nope"}, {".aws/config": "[profile other]\nregion = us-east-1\n"}, "profile-missing"),
+        (
+            {},
+            {
+                ".aws/credentials": "[default]\naws_access_key_id = AKIAEXAMPLEEXAMPLE12\naws_secret_access_key = "
+                + "s" * 40
+                + "\n"
+            },
+            "profile",
+        ),
+        (
+            {"AWS_PROFILE": "sso"},
+            {".aws/config": "[profile sso]\nsso_session = corp\nsso_account_id = 1\n"},
+            "sso-profile",
+        ),
+        (
+            {"AWS_PROFILE": "nope"},
+            {".aws/config": "[profile other]\nregion = us-east-1\n"},
+            "profile-missing",
+        ),
         ({}, {".aws/credentials": "[default\naws_access_key_id = x\n"}, "malformed"),
         ({}, {}, "none"),
     ],
@@ -69,24 +123,47 @@ def test_gcp_project_precedence(machine) -> None:
 
 
 def test_gcp_project_from_credentials_file(machine) -> None:
-    home, cwd = machine(home_files={"sa.json": {"type": "service_account", "project_id": "file-proj", "private_key": "-----BEGIN"}})
-    e = Environment(vars={"GOOGLE_APPLICATION_CREDENTIALS": str(home / "sa.json"), "ANTHROPIC_VERTEX_PROJECT_ID": "my-proj"}, home=home, cwd=cwd)
+    home, cwd = machine(
+        home_files={
+            "sa.json": {"type": "service_account", "project_id": "file-proj", "private_key": "-----BEGIN"}
+        }
+    )
+    e = Environment(
+        vars={
+            "GOOGLE_APPLICATION_CREDENTIALS": str(home / "sa.json"),
+            "ANTHROPIC_VERTEX_PROJECT_ID": "my-proj",
+        },
+        home=home,
+        cwd=cwd,
+    )
     r = cloud.gcp_project(GCP, e)
     assert (r.outcome, r.values["project"], r.values["source"]) == ("overridden", "file-proj", "~/sa.json")
 
 
 def test_gcp_adc(machine) -> None:
     adc = ".config/gcloud/application_default_credentials.json"
-    assert cloud.gcp_adc(GCP, env_of(machine, {}, home_files={adc: {"type": "authorized_user", "refresh_token": "1//x"}})).outcome == "default-file"
+    assert (
+        cloud.gcp_adc(
+            GCP, env_of(machine, {}, home_files={adc: {"type": "authorized_user", "refresh_token": "1//x"}})
+        ).outcome
+        == "default-file"
+    )
     assert cloud.gcp_adc(GCP, env_of(machine, {})).outcome == "missing"
-    assert cloud.gcp_adc(GCP, env_of(machine, {"GOOGLE_APPLICATION_CREDENTIALS": "/nonexistent/key.json"})).outcome == "path-missing"
+    assert (
+        cloud.gcp_adc(
+            GCP, env_of(machine, {"GOOGLE_APPLICATION_CREDENTIALS": "/nonexistent/key.json"})
+        ).outcome
+        == "path-missing"
+    )
     broken = cloud.gcp_adc(GCP, env_of(machine, {}, home_files={adc: '{"type": "authorized_user",\n}'}))
     assert (broken.outcome, broken.values["line"]) == ("malformed", "2")
 
 
 def test_settings_agree_between_env_and_config_toml(machine) -> None:
     p = AgreeParams(vars=["LLM_MODEL", "LLM_API_KEY"])
-    toml = {"config.toml": '[llm]\nmodel = "anthropic/claude-sonnet-4-5-20250929"\napi_key = "sk-ant-api03-toml-value-123456"\n'}
+    toml = {
+        "config.toml": '[llm]\nmodel = "anthropic/claude-sonnet-4-5-20250929"\napi_key = "sk-ant-api03-toml-value-123456"\n'
+    }
     same = env_of(machine, {"LLM_MODEL": "anthropic/claude-sonnet-4-5-20250929"}, cwd_files=toml)
     assert local.settings_agree(p, same).outcome == "ok"
     differ = env_of(machine, {"LLM_API_KEY": "sk-ant-api03-env-value-1234567"}, cwd_files=toml)
@@ -123,6 +200,18 @@ def test_litellm_config(machine, model, master, outcome) -> None:
 def test_litellm_config_absent_and_malformed(machine) -> None:
     p = LitellmConfigParams()
     assert litellm_config.litellm_config(p, env_of(machine, {})).outcome == "absent"
-    r = litellm_config.litellm_config(p, env_of(machine, {"LITELLM_CONFIG": "proxy.yaml"}, cwd_files={"proxy.yaml": "model_list:\n  - model_name: [\n"}))
+    r = litellm_config.litellm_config(
+        p,
+        env_of(
+            machine,
+            {"LITELLM_CONFIG": "proxy.yaml"},
+            cwd_files={"proxy.yaml": "model_list:\n  - model_name: [\n"},
+        ),
+    )
     assert (r.outcome, r.values["path"]) == ("malformed", "proxy.yaml")
-    assert litellm_config.litellm_config(p, env_of(machine, {}, cwd_files={"config.yaml": "model_list: []\n"})).outcome == "no-models"
+    assert (
+        litellm_config.litellm_config(
+            p, env_of(machine, {}, cwd_files={"config.yaml": "model_list: []\n"})
+        ).outcome
+        == "no-models"
+    )

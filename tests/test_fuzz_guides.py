@@ -71,7 +71,8 @@ scalars = st.one_of(
 values = st.recursive(
     scalars,
     lambda inner: st.one_of(
-        st.lists(inner, max_size=4), st.dictionaries(st.one_of(hostile_text, st.integers()), inner, max_size=4)
+        st.lists(inner, max_size=4),
+        st.dictionaries(st.one_of(hostile_text, st.integers()), inner, max_size=4),
     ),
     max_leaves=12,
 )
@@ -210,7 +211,11 @@ def textual(draw: st.DrawFn) -> bytes:
     raw = text.encode("utf-8", "surrogatepass")
     if kind == "utf8":
         at = draw(st.integers(0, len(raw)))
-        raw = raw[:at] + draw(st.sampled_from([b"\xff", b"\xc3\x28", b"\xed\xa0\x80", b"\xe2\x82", b"\x80"])) + raw[at:]
+        raw = (
+            raw[:at]
+            + draw(st.sampled_from([b"\xff", b"\xc3\x28", b"\xed\xa0\x80", b"\xe2\x82", b"\x80"]))
+            + raw[at:]
+        )
     return raw
 
 
@@ -239,7 +244,9 @@ def _check_file(raw: bytes, name: str, stats: Stats) -> None:
         assert len(printed) == 1 and printed[0].startswith("ok: ")
         return
     *problems, total = printed
-    assert re.fullmatch(rf"{len(problems)} problem\(s\) in 1 file\(s\)\.", total), printed[-3:]  # one line each
+    assert re.fullmatch(rf"{len(problems)} problem\(s\) in 1 file\(s\)\.", total), printed[
+        -3:
+    ]  # one line each
     assert problems
     for line in problems:
         m = LINE.match(line)
@@ -325,7 +332,9 @@ def test_valid_hostile_guides_render_inert() -> None:
             md = render_page(_ENV, page, lang)
             assert "JJ1337JJ" not in md, page.path  # `{{ 7*191 }}` was evaluated
             front = yaml.safe_load(md[4 : md.index("\n---\n", 4)]) if md.startswith("---\n") else {}
-            assert isinstance(front, dict) and set(front) <= {"title", "description", "tags", "hide"}, page.path
+            assert isinstance(front, dict) and set(front) <= {"title", "description", "tags", "hide"}, (
+                page.path
+            )
             bad = script_in_html(to_html(md))
             assert not bad, (page.path, bad, body_of(md)[:2000])
 

@@ -24,7 +24,16 @@ def test_guides_validate(cat) -> None:
 
 def test_every_provider_of_the_design_has_a_guide(cat) -> None:
     providers = {g.provider for g in cat.guides}
-    assert providers >= {"anthropic", "claude-code", "bedrock", "vertex", "openrouter", "openai-sdk", "litellm", "openhands"}
+    assert providers >= {
+        "anthropic",
+        "claude-code",
+        "bedrock",
+        "vertex",
+        "openrouter",
+        "openai-sdk",
+        "litellm",
+        "openhands",
+    }
 
 
 @pytest.mark.skipif(not RESEARCH.exists(), reason="../shared/research is not beside the clone")
@@ -45,7 +54,14 @@ def test_anthropic_covers_a1_to_a17_with_checks(cat) -> None:
     covered = {c for e in g.entries for c in e.covers}
     assert {f"A{n}" for n in range(1, 18)} <= covered
     ids = {c.id for c in g.checks}
-    assert {"api-key-present", "api-key-shape", "auth-conflict", "base-url-shape", "model-id-shape", "models-endpoint"} <= ids
+    assert {
+        "api-key-present",
+        "api-key-shape",
+        "auth-conflict",
+        "base-url-shape",
+        "model-id-shape",
+        "models-endpoint",
+    } <= ids
 
 
 def test_entries_have_messages_causes_fixes_sources_and_match(cat) -> None:
@@ -61,13 +77,23 @@ def test_outcome_placeholders_are_values_the_probe_provides(cat) -> None:
         for name, o in c.outcomes.items():
             for text in (o.message, o.fix):
                 for lang in ("ja", "en"):
-                    fields = {f for _, f, _, _ in string.Formatter().parse(text.get(lang) if text else "") if f}
+                    fields = {
+                        f for _, f, _, _ in string.Formatter().parse(text.get(lang) if text else "") if f
+                    }
                     assert fields <= allowed, f"{gf.guide.provider}/{c.id} {name} {lang}: {fields - allowed}"
 
 
 def test_every_check_is_used_by_some_entry(cat) -> None:
-    used = {resolve(g.provider, r) for g, e in cat.entries() for r in [*e.checks, *(x for cause in e.causes for x in cause.checks)]}
-    unused = [f"{gf.guide.provider}/{c.id}" for gf, _, c in cat.checks() if f"{gf.guide.provider}/{c.id}" not in used]
+    used = {
+        resolve(g.provider, r)
+        for g, e in cat.entries()
+        for r in [*e.checks, *(x for cause in e.causes for x in cause.checks)]
+    }
+    unused = [
+        f"{gf.guide.provider}/{c.id}"
+        for gf, _, c in cat.checks()
+        if f"{gf.guide.provider}/{c.id}" not in used
+    ]
     assert unused == []
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import ssl
 import subprocess
 import sys
 import time
@@ -110,9 +109,10 @@ def _proxy(certs: dict[str, Pem]) -> Iterator[Server]:
 
 @contextmanager
 def _other_host() -> Iterator[Server]:
-    with serve(answer(response(200, MODELS))) as target, serve(
-        redirect(f"http://localhost:{target.port}/v1/models")
-    ) as server:
+    with (
+        serve(answer(response(200, MODELS))) as target,
+        serve(redirect(f"http://localhost:{target.port}/v1/models")) as server,
+    ):
         yield server
     assert target.seen == [], "the redirect was followed"
 
@@ -120,13 +120,17 @@ def _other_host() -> Iterator[Server]:
 CASES = [
     Case("never-answers", "timeout", 1.0, lambda c: serve(silent), says="no complete answer within 1 s"),
     Case("one-byte-a-second", "timeout", 1.5, lambda c: serve(drip(1.0)), says="within 1.5 s"),
-    Case("50-mb-body", "bad-json", 3.0, lambda c: serve(huge(50 * 1024 * 1024)), says="body larger than 5 MB"),
+    Case(
+        "50-mb-body", "bad-json", 3.0, lambda c: serve(huge(50 * 1024 * 1024)), says="body larger than 5 MB"
+    ),
     Case("gzip-bomb", "bad-json", 3.0, lambda c: serve(answer(gzip_bomb())), says="body larger than 5 MB"),
     Case(
         "html-for-json",
         "html",
         1.0,
-        lambda c: serve(answer(response(200, b"<!DOCTYPE html><title>Sign in</title>", {"content-type": "text/html"}))),
+        lambda c: serve(
+            answer(response(200, b"<!DOCTYPE html><title>Sign in</title>", {"content-type": "text/html"}))
+        ),
     ),
     Case(
         "html-labelled-json",
@@ -180,7 +184,11 @@ def test_probe_alone(case: Case, certs: dict[str, Pem], tmp_path: Path) -> None:
     with case.start(certs) as server:
         client = (case.client or _default_client)(certs, server, case.timeout)
         env = Environment(
-            vars={BASE_VAR: _base(case, server), KEY_VAR: KEY}, home=tmp_path, cwd=tmp_path, client=client, timeout=case.timeout
+            vars={BASE_VAR: _base(case, server), KEY_VAR: KEY},
+            home=tmp_path,
+            cwd=tmp_path,
+            client=client,
+            timeout=case.timeout,
         )
         t0 = time.monotonic()
         result = http_json(params_of(spec), env)
@@ -193,7 +201,9 @@ def test_probe_alone(case: Case, certs: dict[str, Pem], tmp_path: Path) -> None:
     assert KEY not in json.dumps([result.values, result.evidence])
 
 
-def _check(args: list[str], environ: dict[str, str], home: Path, cwd: Path, client: Any, capsys: Any) -> tuple[int, dict[str, Any], str]:
+def _check(
+    args: list[str], environ: dict[str, str], home: Path, cwd: Path, client: Any, capsys: Any
+) -> tuple[int, dict[str, Any], str]:
     code = check_command(build_parser().parse_args(args), environ=environ, home=home, cwd=cwd, client=client)
     out, err = capsys.readouterr()
     return code, json.loads(out), err
@@ -269,19 +279,15 @@ def test_proxy_from_the_environment_in_a_real_process(certs: dict[str, Pem], tmp
     assert KEY not in proc.stdout + proc.stderr
 
 
-def test_figures() -> None:
-    """Prints the slowest time of each case next to its bound (run with -s to see them)."""
-    if not FIGURES:
-        pytest.skip("run with the cases above")
-    for name, (took, bound) in sorted(FIGURES.items()):
-        print(f"{name:40} {took:6.2f} s  (bound {bound:.1f} s)")
-        assert took <= bound
-
-
 CLOUD = [
     ("never-answers", silent, "unreachable", "no complete answer within 1 s"),
     ("one-byte-a-second", drip(1.0), "unreachable", "no complete answer within 1 s"),
-    ("html-for-reply", answer(response(200, b"<html><title>Portal</title></html>", {"content-type": "text/html"})), "call-failed", "not a"),
+    (
+        "html-for-reply",
+        answer(response(200, b"<html><title>Portal</title></html>", {"content-type": "text/html"})),
+        "call-failed",
+        "not a",
+    ),
     ("invalid-json", answer(response(200, b'{"data": [1, 2')), "call-failed", "not a"),
     ("connection-reset", reset, "", ""),
 ]
@@ -307,7 +313,11 @@ def test_cloud_calls_against_hostile_endpoints(
             environ = {"GOOGLE_APPLICATION_CREDENTIALS": str(adc)}
             probe, kind = gcp_refresh, "gcp-call"
         else:
-            environ = {"AWS_ENDPOINT_URL": server.base, "AWS_ACCESS_KEY_ID": "AKIA" + "Q" * 16, "AWS_SECRET_ACCESS_KEY": KEY}
+            environ = {
+                "AWS_ENDPOINT_URL": server.base,
+                "AWS_ACCESS_KEY_ID": "AKIA" + "Q" * 16,
+                "AWS_SECRET_ACCESS_KEY": KEY,
+            }
             probe, kind = aws_call, "aws-call"
         with httpx.Client() as client:
             env = Environment(vars=environ, home=tmp_path, cwd=tmp_path, client=client, timeout=timeout)
@@ -315,9 +325,20 @@ def test_cloud_calls_against_hostile_endpoints(
             result = probe(CloudCallParams(call=call), env)
             took = time.monotonic() - t0
     _record(f"cloud:{call}:{name}", took, timeout + GRACE)
-    assert result.outcome in KINDS[kind].outcomes and KINDS[kind].outcomes[result.outcome] == Status.FAIL, result
+    assert result.outcome in KINDS[kind].outcomes and KINDS[kind].outcomes[result.outcome] == Status.FAIL, (
+        result
+    )
     if outcome:
         assert result.outcome == outcome, result
     assert says in result.values["error"], result.values
     assert took <= timeout + GRACE, f"{took:.2f} s"
     assert KEY not in json.dumps(result.values)
+
+
+def test_figures() -> None:
+    """Prints the slowest time of each case next to its bound (run with -s to see them)."""
+    if not FIGURES:
+        pytest.skip("run with the cases above")
+    for name, (took, bound) in sorted(FIGURES.items()):
+        print(f"{name:40} {took:6.2f} s  (bound {bound:.1f} s)")
+        assert took <= bound

@@ -199,7 +199,9 @@ def test_mock_transport_sees_the_default_url(machine) -> None:
 def test_aliases_are_not_reported_missing(machine, model: str) -> None:
     home, cwd = machine()
     env = Environment(
-        vars={"ANTHROPIC_API_KEY": KEY, "ANTHROPIC_MODEL": model}, home=home, cwd=cwd,
+        vars={"ANTHROPIC_API_KEY": KEY, "ANTHROPIC_MODEL": model},
+        home=home,
+        cwd=cwd,
         client=httpx.Client(transport=httpx.MockTransport(lambda r: httpx.Response(200, json=MODELS))),
         aliases={"claude-sonnet-4-5": "claude-sonnet-4-5-20250929"},
     )

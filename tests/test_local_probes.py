@@ -176,10 +176,17 @@ def test_config_files_reports_first_problem(machine) -> None:
 
 
 def test_model_dialect_follows_the_provider_flag(machine) -> None:
-    p = ModelParams(var="ANTHROPIC_MODEL", dialect="anthropic", dialect_flags={"CLAUDE_CODE_USE_BEDROCK": "bedrock", "CLAUDE_CODE_USE_VERTEX": "vertex"})
+    p = ModelParams(
+        var="ANTHROPIC_MODEL",
+        dialect="anthropic",
+        dialect_flags={"CLAUDE_CODE_USE_BEDROCK": "bedrock", "CLAUDE_CODE_USE_VERTEX": "vertex"},
+    )
     bedrock_id = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
     assert local.model_id(p, env_of(machine, {"ANTHROPIC_MODEL": bedrock_id})).outcome == "other-dialect"
     r = local.model_id(p, env_of(machine, {"ANTHROPIC_MODEL": bedrock_id, "CLAUDE_CODE_USE_BEDROCK": "1"}))
     assert (r.outcome, r.values["dialect"]) == ("ok", "bedrock")
-    r = local.model_id(p, env_of(machine, {"ANTHROPIC_MODEL": "claude-sonnet-4-5@20250929", "CLAUDE_CODE_USE_VERTEX": "true"}))
+    r = local.model_id(
+        p,
+        env_of(machine, {"ANTHROPIC_MODEL": "claude-sonnet-4-5@20250929", "CLAUDE_CODE_USE_VERTEX": "true"}),
+    )
     assert r.outcome == "ok"

@@ -26,7 +26,9 @@ def test_offline_check_imports_neither_pydantic_yaml_jinja_nor_httpx(tmp_path: P
         "print(sorted(m for m in ('pydantic', 'yaml', 'jinja2', 'httpx') if m in sys.modules), file=sys.stderr)\n"
     )
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PYTHONPATH": str(ROOT)}
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60
+    )
     assert json.loads(proc.stdout)["schema_version"] == 1
     assert proc.stderr.strip().splitlines()[-1] == "[]"
 

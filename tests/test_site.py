@@ -20,7 +20,11 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     proc = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(out)],
-        cwd=ROOT, capture_output=True, text=True, env=env, timeout=600,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return out
@@ -33,7 +37,16 @@ def test_both_languages_are_built(site: Path) -> None:
 
 
 def test_every_docs_url_resolves_to_a_page_with_that_anchor(site: Path) -> None:
-    doc = json.loads(subprocess.run([sys.executable, "-m", "generator", "list", "--json"], cwd=ROOT, capture_output=True, text=True, check=True, timeout=60).stdout)
+    doc = json.loads(
+        subprocess.run(
+            [sys.executable, "-m", "generator", "list", "--json"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        ).stdout
+    )
     from generator.urls import site_url
 
     base = site_url()
@@ -59,7 +72,15 @@ def test_language_switcher_points_at_the_same_entry(site: Path) -> None:
 
 
 def test_generated_pages_are_up_to_date_and_ignored_by_git() -> None:
-    proc = subprocess.run([sys.executable, "-m", "generator", "render", "--check"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "generator", "render", "--check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
-    tracked = subprocess.run(["git", "ls-files", "docs"], cwd=ROOT, capture_output=True, text=True, timeout=30).stdout.split()
+    tracked = subprocess.run(
+        ["git", "ls-files", "docs"], cwd=ROOT, capture_output=True, text=True, timeout=30
+    ).stdout.split()
     assert all(p.startswith("docs/assets/") for p in tracked), tracked

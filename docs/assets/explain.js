@@ -236,6 +236,7 @@
   var HINT_CAP = 6;
   var MAX_POINTS = PATTERN_HIT + WEIGHT_CAP / 2 + EXTRA_PATTERN_CAP + STATUS_MATCH + TYPE_MATCH + HINT_CAP;
   var SAME_SPAN = 0.5;
+  var MAX_MATCHES = 50;
 
   var compiled = {};
   function regex(source) {
@@ -407,10 +408,13 @@
       s.order = order;
       scored.push(s);
     });
-    levelTies(scored);
-    scored.sort(function (a, b) {
+    function byScore(a, b) {
       return b.points - a.points || a.order - b.order;
-    });
+    }
+    scored.sort(byScore);
+    scored = scored.slice(0, MAX_MATCHES);
+    levelTies(scored);
+    scored.sort(byScore);
     return scored.map(function (s) {
       return { entry: s.entry, score: percent(s.points), why: s.why };
     });

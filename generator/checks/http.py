@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import re
@@ -218,10 +219,8 @@ def _fetch(
     worker.join(timeout)
     if worker.is_alive():
         for stream in streams:
-            try:
+            with contextlib.suppress(AttributeError, OSError):
                 stream.get_extra_info("socket").shutdown(socket.SHUT_RDWR)
-            except (AttributeError, OSError):
-                pass
         raise httpx.ReadTimeout("deadline")
     if "error" in box:
         raise box["error"]

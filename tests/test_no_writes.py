@@ -1,0 +1,130 @@
+"""Nothing is written to the reader's files by `check` or `explain`.
+
+Every file and folder under a fake home and working folder (holding all the settings, credential
+and config files `check` reads) is hashed before and after each command: content, size, mode and
+modification time, plus the set of paths. Nothing may change, appear or disappear, with one
+documented exception: `explain` keeps its index cache in its own folder
+(`~/.cache/llm-access-doctor/`, or `$XDG_CACHE_HOME`, or `$LLM_DOCTOR_CACHE_DIR`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from conftest import GUIDES, ROOT
+from planted import Machine, RecordingTransport, Wire, planted
+
+from generator.checks.command import check_command
+from generator.cli import build_parser
+
+CACHE = Path(".cache") / "llm-access-doctor"  # explain's own folder, under the fake home
+
+
+def snapshot(*roots: Path) -> dict[str, tuple[Any, ...]]:
+    """Path → (kind, mode, size, mtime_ns, sha256) of everything under the roots, roots included."""
+    state: dict[str, tuple[Any, ...]] = {}
+    for root in roots:
+        for path in [root, *sorted(root.rglob("*"))]:
+            st = path.lstat()
+            if stat.S_ISDIR(st.st_mode):
+                state[str(path)] = ("dir", st.st_mode, sorted(p.name for p in path.iterdir()))
+            else:
+                digest = hashlib.sha256(path.read_bytes()).hexdigest()
+                state[str(path)] = ("file", st.st_mode, st.st_size, st.st_mtime_ns, digest)
+    return state
+
+
+def changes(before: dict[str, tuple[Any, ...]], after: dict[str, tuple[Any, ...]]) -> list[str]:
+    out = [f"removed {p}" for p in before.keys() - after.keys()]
+    out += [f"created {p}" for p in after.keys() - before.keys()]
+    out += [f"changed {p}" for p in before.keys() & after.keys() if before[p] != after[p]]
+    return sorted(out)
+
+
+def outside_cache(found: list[str], home: Path) -> list[str]:
+    cache = str(home / CACHE)
+    # Creating the cache folder changes the listing of ~/.cache (or of home) once; nothing else may.
+    parents = {f"created {home / '.cache'}", f"changed {home}", f"changed {home / '.cache'}"}
+    return [c for c in found if not c.split(" ", 1)[1].startswith(cache) and c not in parents]
+
+
+CHECKS = [
+    [],
+    ["--json"],
+    ["--ndjson"],
+    ["--report"],
+    ["--sources"],
+    ["-v"],
+    ["--live", "--json"],
+    ["--offline"],
+]
+
+
+def test_check_in_process_writes_nothing(tmp_path: Path, capsys: Any) -> None:
+    with planted(tmp_path) as m:
+        before = snapshot(m.home, m.cwd)
+        for extra in CHECKS:
+            args = build_parser().parse_args(["--guides", str(GUIDES), "check", "--timeout", "3", *extra])
+            client = httpx.Client(transport=RecordingTransport(Wire()), follow_redirects=False)
+            check_command(args, environ=dict(m.environ), home=m.home, cwd=m.cwd, client=client)
+            capsys.readouterr()
+            assert changes(before, snapshot(m.home, m.cwd)) == [], extra
+
+
+def _proc(args: list[str], m: Machine, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {"PATH": os.environ["PATH"], "HOME": str(m.home), "PYTHONPATH": str(ROOT), **m.environ}
+    return subprocess.run(
+        [sys.executable, "-m", "generator", "--guides", str(GUIDES), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=m.cwd,
+        env=env,
+        timeout=120,
+    )
+
+
+@pytest.mark.slow
+def test_check_and_explain_as_real_processes_write_nothing_but_the_cache(tmp_path: Path) -> None:
+    with planted(tmp_path) as m:
+        before = snapshot(m.home, m.cwd)
+        for args in (["check", "--timeout", "3"], ["check", "--report", "--timeout", "3"]):
+            proc = _proc(args, m)
+            assert proc.returncode in (0, 1, 3), proc.stderr[-2000:]
+            assert changes(before, snapshot(m.home, m.cwd)) == [], args
+        for args, stdin in (
+            (["explain", "Error code: 401 - invalid x-api-key"], None),
+            (["explain", "--json", "-"], "429 rate_limit_error: Number of request tokens has exceeded"),
+            (["explain", "invalid x-api-key"], None),  # the second call reads the cache it left
+        ):
+            proc = _proc(args, m, stdin)
+            assert proc.returncode in (0, 1), proc.stderr[-2000:]
+        found = changes(before, snapshot(m.home, m.cwd))
+    assert outside_cache(found, m.home) == [], found
+    assert any(c.startswith(f"created {m.home / CACHE}/explain-") for c in found), found  # the one exception
+
+
+def test_explain_in_process_writes_only_its_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    from generator.explain_command import explain_command
+
+    with planted(tmp_path) as m:
+        monkeypatch.setenv("HOME", str(m.home))
+        for name in ("XDG_CACHE_HOME", "LOCALAPPDATA", "LLM_DOCTOR_CACHE_DIR"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.chdir(m.cwd)
+        before = snapshot(m.home, m.cwd)
+        for argv in (["explain", "invalid x-api-key"], ["explain", "--json", "model not found: claude-3"]):
+            explain_command(build_parser().parse_args(["--guides", str(GUIDES), *argv]))
+        capsys.readouterr()
+        found = changes(before, snapshot(m.home, m.cwd))
+    assert outside_cache(found, m.home) == [], found
