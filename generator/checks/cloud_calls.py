@@ -178,14 +178,14 @@ def aws_call(p: CloudCallParams, env: Environment) -> Result:
 def gcp_refresh(p: CloudCallParams, env: Environment) -> Result:
     """Refresh the Application Default Credentials once, as the Vertex clients will."""
     values = dict.fromkeys(KINDS["aws-call"].values, "-")
+    if env.client is None:
+        return Result("offline", values)
     try:
         import google.auth
         import google.auth.exceptions
         import google.auth.transport.requests
     except ImportError:
         return Result("not-installed", values)
-    if env.client is None:
-        return Result("offline", values)
     named = env.settings.resolve("GOOGLE_APPLICATION_CREDENTIALS", p.sources).value
     path = Path(named).expanduser() if named else adc_default_path(env.home)
     if not path.is_file():
