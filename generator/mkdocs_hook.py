@@ -56,6 +56,7 @@ def _translate_sections(config: Any, cat: Any) -> None:
             language["nav_translations"] = {
                 **(language.get("nav_translations") or {}),
                 **{nav_title(g.name.ja): nav_title(g.name.en) for g in cat.guides},
+                nav_title(ui()["ja"]["providers"]): nav_title(ui()["en"]["providers"]),
             }
 
 

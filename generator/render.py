@@ -130,6 +130,14 @@ def yaml_str(value: str) -> str:
     return str(yaml.safe_dump(escaped, allow_unicode=True, default_style='"', width=10_000)).strip()
 
 
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff00-\uffef]")
+
+
+def tags_for(tags: list[str], lang: str) -> list[str]:
+    """Guide tags are search words; Japanese ones help only Japanese pages."""
+    return list(tags) if lang == "ja" else [t for t in tags if not _CJK.search(t)]
+
+
 def nav_title(text: str) -> str:
     """A navigation section title: the theme writes it into the HTML as it is."""
     return html.escape(text, quote=True)
@@ -144,6 +152,7 @@ def _env() -> jinja2.Environment:
         keep_trailing_newline=True,
         autoescape=False,  # Markdown, not HTML; md_text does the escaping that matters
     )
+    env.filters["tags_for"] = tags_for
     env.filters.update(
         md=md_text,
         fence=fence,
@@ -258,14 +267,22 @@ def render_site(cat: Catalogue, docs: Path, *, write: bool = True) -> RenderResu
 
 
 def nav(cat: Catalogue) -> list[Any]:
-    """The site navigation: fixed pages, then one section per provider (titles in Japanese)."""
+    """The site navigation: fixed pages, then the providers, each a section (titles in Japanese).
+
+    The providers sit under one top-level section: with `navigation.sections`, top-level sections
+    are always expanded, so per-provider top-level sections would put every entry of the site into
+    every page (about 370 KB of navigation per page at 1000 entries); nested, `navigation.prune`
+    drops the ones the reader is not in.
+    """
     items: list[Any] = ["index.md", "errors.md", "checks.md"]
     if cat.models:
         items.append("models.md")
+    providers = []
     for g in cat.guides:
         section = [f"{g.provider}/index.md"]
         section += [f"{g.provider}/{p.id}.md" for p in g.pages]
         section += [f"{g.provider}/{e.id}.md" for e in g.entries]
-        items.append({nav_title(g.name.ja): section})
+        providers.append({nav_title(g.name.ja): section})
+    items.append({nav_title(ui()["ja"]["providers"]): providers})
     items.append("tags.md")
     return items
