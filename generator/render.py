@@ -181,7 +181,12 @@ class Page:
 
 def pages(cat: Catalogue) -> list[Page]:
     """Every page of the site, language-independent."""
-    base = {"cat": cat, "codes": codes, "kinds": KINDS}
+    base = {
+        "cat": cat,
+        "codes": codes,
+        "kinds": KINDS,
+        "entries_by_id": {f"{g.provider}/{e.id}": (g, e) for g, e in cat.entries()},
+    }
     out = [
         Page("index", "landing.md.j2", base, "guides/*.yaml"),
         Page("errors", "errors.md.j2", {**base, "groups": _groups(cat)}, "guides/*.yaml"),
