@@ -104,7 +104,11 @@ def from_pydantic(
     """Turn pydantic's error list into problems with lines and plain messages."""
     out: list[Problem] = []
     for err in errors:
-        loc: Loc = (*prefix, *(p for p in err["loc"] if not _is_union_tag(p)))
+        loc: Loc = prefix
+        for part in err["loc"]:
+            # A key of the file itself may look like a union tag (`p[rovider`); only real tags go.
+            if not _is_union_tag(part) or (*loc, part) in marked.lines:
+                loc = (*loc, part)
         kind = err["type"]
         value = err.get("input")
         where = dotted(loc)

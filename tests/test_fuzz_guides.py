@@ -168,6 +168,7 @@ ATTACKS = [
     "a: b\n\x1b[31mred\n",
     "\r\r\r\n\n",
     "{{ 7*191 }}: {% raw %}\n",
+    "p[rovider: null\nName: x\nAbc: 1\n",  # keys that look like pydantic's union tags
     "\ufeff\ufeffprovider: demo\n",
 ]
 
@@ -324,10 +325,12 @@ def test_valid_hostile_guides_render_inert() -> None:
             (folder / "models.yaml").write_text(_dump(models), encoding="utf-8")
             t0 = time.monotonic()
             cat = load_catalogue(folder)
-            assert time.monotonic() - t0 < BOUND_S
+            took = time.monotonic() - t0
+        assert took < BOUND_S
         assert not cat.problems, [str(p) for p in cat.problems][:3]
         stats.examples += 1
         stats.valid += 1
+        stats.slowest = max(stats.slowest, took)
         for page in pages(cat):
             md = render_page(_ENV, page, lang)
             assert "JJ1337JJ" not in md, page.path  # `{{ 7*191 }}` was evaluated
@@ -338,9 +341,7 @@ def test_valid_hostile_guides_render_inert() -> None:
             bad = script_in_html(to_html(md))
             assert not bad, (page.path, bad, body_of(md)[:2000])
 
-    t0 = time.monotonic()
     prop()
-    stats.slowest = time.monotonic() - t0
     assert stats.examples >= 120
     print(f"render: {stats}")
 

@@ -52,7 +52,7 @@ def test_every_docs_url_resolves_to_a_page_with_that_anchor(site: Path) -> None:
     base = site_url()
     assert doc["entries"]
     for entry in doc["entries"]:
-        for lang, url in entry["docs_url"].items():
+        for url in entry["docs_url"].values():
             assert url.startswith(base)
             path, _, anchor = url[len(base) :].partition("#")
             html = site / path / "index.html"
