@@ -12,7 +12,8 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from generator import codes
-from generator.checks.kinds import KINDS, SOURCE_IDS, Params, extra_outcomes
+from generator.checks.kinds import KINDS, SOURCE_IDS, extra_outcomes
+from generator.checks.params import Params
 from generator.model import CheckSpec, Entry, Guide, ModelTable
 from generator.paths import default_guides_dir
 from generator.problems import Problem, dotted, from_pydantic
@@ -223,7 +224,7 @@ def _check_kind(gf: GuideFile, i: int, spec: CheckSpec) -> list[Problem]:
         known = ", ".join(sorted(KINDS))
         return [gf.problem((*loc, "kind"), f"unknown kind '{spec.kind}' (known: {known})")]
     try:
-        params = validate_params(kind.params, spec.params)
+        params = validate_params(kind.params_class, spec.params)
     except ValidationError as exc:
         return from_pydantic(exc.errors(), gf.marked, gf.path, prefix=(*loc, "params"))
     out = []
@@ -312,4 +313,4 @@ def validate_params(cls: type[Params], raw: dict[str, Any]) -> Params:
 
 def params_of(spec: CheckSpec) -> Params:
     """The validated parameters of a check (the catalogue has already accepted them)."""
-    return validate_params(KINDS[spec.kind].params, spec.params)
+    return validate_params(KINDS[spec.kind].params_class, spec.params)

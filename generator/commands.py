@@ -83,7 +83,7 @@ def list_command(guides: Path | None, *, as_json: bool, kinds: bool) -> int:
             print(f"{kind.name}  ({kind.cost})")
             props: dict[str, Any] = {}
             # Inherited fields carry their docstring in the base class's schema only.
-            for cls in reversed(kind.params.__mro__[:-1]):
+            for cls in reversed(kind.params_class.__mro__[:-1]):
                 for name, prop in TypeAdapter(cls).json_schema().get("properties", {}).items():
                     if prop.get("description") or name not in props:
                         props[name] = prop

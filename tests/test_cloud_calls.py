@@ -10,7 +10,7 @@ from fakeserver import Reply, serve
 
 from generator.checks.cloud_calls import aws_call, gcp_refresh
 from generator.checks.environment import Environment
-from generator.checks.kinds import CloudCallParams
+from generator.checks.params import CloudCallParams
 
 pytest.importorskip("botocore")
 

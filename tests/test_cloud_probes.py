@@ -6,7 +6,7 @@ import pytest
 
 from generator.checks import cloud, litellm_config, local
 from generator.checks.environment import Environment
-from generator.checks.kinds import AgreeParams, AwsParams, GcpParams, LitellmConfigParams
+from generator.checks.params import AgreeParams, AwsParams, GcpParams, LitellmConfigParams
 
 AWS = AwsParams(model_var="ANTHROPIC_MODEL")
 GCP = GcpParams()

@@ -9,17 +9,16 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 from conftest import FIXTURES, GUIDES, ROOT
+from fakeserver import Reply, serve
 
 from generator.catalogue import load_catalogue
 from generator.explain import Index, compile_patterns, explain, required_literal, split_alternatives
@@ -360,28 +359,10 @@ def test_corpus_accuracy_floor(index: Index) -> None:
 
 @contextmanager
 def _server(status: int, body: str) -> Iterator[str]:
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - http.server's naming
-            self.rfile.read(int(self.headers.get("content-length") or 0))
-            data = body.encode()
-            self.send_response(status)
-            self.send_header("content-type", "application/json" if body.startswith("{") else "text/html")
-            self.send_header("content-length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    """Answers every request with one error body, JSON or HTML as the body looks."""
+    ctype = "application/json" if body.startswith("{") else "text/html"
+    with serve(lambda path: Reply(status, body, {"content-type": ctype})) as (base, _):
+        yield base
 
 
 def _anthropic_body(kind: str, message: str) -> str:
@@ -736,33 +717,13 @@ BEDROCK_ERRORS = [
 @contextmanager
 def _aws_server(status: int, error_type: str, message: str) -> Iterator[str]:
     """Answers like bedrock-runtime: the error type in `x-amzn-ErrorType`, the message in JSON."""
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - http.server's naming
-            self.rfile.read(int(self.headers.get("content-length") or 0))
-            data = json.dumps({"message": message}).encode()
-            self.send_response(status)
-            self.send_header("content-type", "application/json")
-            self.send_header(
-                "x-amzn-ErrorType", f"{error_type}:http://internal.amazon.com/coral/com.amazon.bedrock/"
-            )
-            self.send_header("x-amzn-RequestId", "5d1e5f8a-2c3b-4f6e-9a7d-8b0c1d2e3f40")
-            self.send_header("content-length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    headers = {
+        "content-type": "application/json",
+        "x-amzn-ErrorType": f"{error_type}:http://internal.amazon.com/coral/com.amazon.bedrock/",
+        "x-amzn-RequestId": "5d1e5f8a-2c3b-4f6e-9a7d-8b0c1d2e3f40",
+    }
+    with serve(lambda path: Reply(status, json.dumps({"message": message}), headers)) as (base, _):
+        yield base
 
 
 @pytest.mark.parametrize(

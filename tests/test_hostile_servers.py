@@ -303,7 +303,8 @@ def test_cloud_calls_against_hostile_endpoints(
     from hostile_servers import service_account_adc
 
     from generator.checks.cloud_calls import aws_call, gcp_refresh
-    from generator.checks.kinds import KINDS, CloudCallParams, Status
+    from generator.checks.kinds import KINDS, Status
+    from generator.checks.params import CloudCallParams
 
     timeout = 2.0  # the SDKs load their service models first; a loaded machine must not flip outcomes
     with serve(handler) as server:

@@ -12,7 +12,7 @@ from fakeserver import Reply, serve
 
 from generator.checks.environment import Environment
 from generator.checks.http import http_json
-from generator.checks.kinds import HttpParams
+from generator.checks.params import HttpParams
 
 KEY = "sk-ant-api03-" + "k" * 93 + "AA"
 MODELS = {

@@ -4,7 +4,7 @@ import pytest
 
 from generator.checks import local
 from generator.checks.environment import Environment
-from generator.checks.kinds import (
+from generator.checks.params import (
     ConflictParams,
     KeyShapeParams,
     ModelParams,
@@ -164,7 +164,7 @@ def test_setting_value(machine) -> None:
 
 
 def test_config_files_reports_first_problem(machine) -> None:
-    from generator.checks.kinds import FilesParams
+    from generator.checks.params import FilesParams
 
     p = FilesParams(files=["dotenv", "claude-user", "claude-project"])
     e = env_of(machine, {}, cwd_files={".claude/settings.json": "{not json"})

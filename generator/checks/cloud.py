@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.checks.environment import Environment, Result
 from generator.checks.files import adc_default_path, aws_files, read_json
-from generator.checks.kinds import AwsParams, GcpParams
 from generator.secrets import mask
+
+if TYPE_CHECKING:
+    from generator.checks.params import AwsParams, GcpParams
 
 REGION = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d+$")
 DEFAULT_REGION = "us-east-1"

@@ -10,12 +10,15 @@ import threading
 import warnings
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator.checks.cloud import DEFAULT_REGION, REGION
 from generator.checks.environment import Environment, Result
 from generator.checks.files import adc_default_path
-from generator.checks.kinds import KINDS, CloudCallParams
+from generator.checks.kinds import KINDS
+
+if TYPE_CHECKING:
+    from generator.checks.params import CloudCallParams
 
 _EXPIRED = ("ExpiredToken", "ExpiredTokenException", "RequestExpired")
 _INVALID = (

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import difflib
 import os
 import sys
 import threading
@@ -12,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 from generator.checks import output
 from generator.checks.environment import Environment
-from generator.checks.kinds import SettingParams
 from generator.checks.plan import load_plan
 from generator.checks.runner import Finding, Planned, run, select
 from generator.labels import pick_lang
@@ -44,7 +42,7 @@ def settings_named(items: list[Planned]) -> tuple[list[str], set[str]]:
         for name in getattr(params, "vars", []):
             if name not in names:
                 names.append(name)
-        if isinstance(params, SettingParams) and params.secret:
+        if getattr(params, "secret", False):
             secret.add(params.var)
         for attr in ("key_var", "bearer_var"):
             if getattr(params, attr, None):
@@ -83,6 +81,8 @@ def check_command(
         known = [p["id"] for p in plan["providers"]] + [c["id"] for c in plan["checks"]]
         for target in unknown:
             print(L["cli_unknown_target"].format(target=target), file=sys.stderr)
+            import difflib
+
             close = difflib.get_close_matches(target, known, n=3)
             if close:
                 print(L["cli_did_you_mean"].format(suggestion=", ".join(close)), file=sys.stderr)

@@ -6,17 +6,17 @@ import contextlib
 import json
 import math
 import re
-import socket
 import threading
 import time
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from generator.checks.environment import Environment, Result
-from generator.checks.kinds import HttpParams
 
 if TYPE_CHECKING:
     import httpx
+
+    from generator.checks.params import HttpParams
 
 # Bodies past this are not read: a models list is a few hundred KB at most.
 MAX_BODY = 5 * 1024 * 1024
@@ -193,6 +193,8 @@ def _fetch(
     timeout: float,
     payload: dict[str, Any] | None = None,
 ) -> tuple[int, str, bytes, httpx.Headers]:
+    import socket  # only when a stuck connection has to be cut
+
     """The whole exchange within `timeout` seconds, whatever the server does.
 
     httpx's timeouts apply to each read, so a server that drips its status line and headers one

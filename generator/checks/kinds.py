@@ -6,9 +6,12 @@ so `validate` and `list` never pay for httpx.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from generator.checks.params import Params
 
 
 class Status(StrEnum):
@@ -36,221 +39,6 @@ SOURCE_IDS = (
 )
 
 
-# Plain dataclasses, so `check` can build them without importing pydantic; the catalogue validates
-# them with pydantic (which honours `__pydantic_config__`) when guides are loaded.
-
-
-def _at_least(items: list[str], n: int) -> None:
-    # pydantic reports a ValueError raised here as a problem at the field's line.
-    if len(items) < n:
-        raise ValueError(f"needs at least {n} item(s)")
-
-
-def _env() -> list[str]:
-    return ["env"]
-
-
-def _claude_env() -> list[str]:
-    return ["claude-local", "claude-project", "claude-user", "env"]
-
-
-@dataclass(frozen=True, kw_only=True)
-class Params:
-    """Base of every probe's parameters."""
-
-    __pydantic_config__ = {"extra": "forbid", "use_attribute_docstrings": True}
-
-
-@dataclass(frozen=True, kw_only=True)
-class SettingParams(Params):
-    """Parameters of probes that read one setting."""
-
-    var: str
-    """The setting's name as an environment variable (`ANTHROPIC_API_KEY`)."""
-    sources: list[str] = field(default_factory=_env)
-    """Where the reader's tool looks for it, highest precedence first (see `SOURCE_IDS`)."""
-    secret: bool = False
-    """Mask the value in every output."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class KeyShapeParams(SettingParams):
-    """Parameters of `key-shape`."""
-
-    secret: bool = True
-    """Keys are always masked."""
-    prefixes: list[str] = field(default_factory=list)
-    """Prefixes a valid key starts with (empty: any prefix is fine, e.g. gateway tokens)."""
-    wrong_prefixes: dict[str, str] = field(default_factory=dict)
-    """Prefix of a credential that does not belong here → the outcome to report for it."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class ConflictParams(Params):
-    """Parameters of `settings-conflict`."""
-
-    vars: list[str]
-    """Settings that should not be set together (at least two)."""
-    sources: list[str] = field(default_factory=_env)
-    """Where the reader's tool looks for them, highest precedence first."""
-
-    def __post_init__(self) -> None:
-        _at_least(self.vars, 2)
-
-
-@dataclass(frozen=True, kw_only=True)
-class UrlParams(SettingParams):
-    """Parameters of `url-shape`."""
-
-    default: str | None = None
-    """The URL the tool uses when the setting is unset."""
-    bad_suffixes: list[str] = field(default_factory=list)
-    """Path endings the client appends itself (a doubled `/v1`)."""
-    required_path: str | None = None
-    """Path the URL must end with (`/api/v1` for OpenRouter's OpenAI-compatible API)."""
-    wrong_hosts: dict[str, str] = field(default_factory=dict)
-    """Host → outcome to report when the URL points there (a key sent to the wrong provider)."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class ModelParams(SettingParams):
-    """Parameters of `model-id`."""
-
-    dialect: Literal["anthropic", "bedrock", "vertex", "openrouter", "litellm"]
-    """The model-ID dialect the tool expects (a column of `guides/models.yaml`; litellm = `route/model`)."""
-    default: str | None = None
-    """What the tool uses when unset; reported as such."""
-    dialect_flags: dict[str, str] = field(default_factory=dict)
-    """Setting → dialect used instead while that setting is 1/true (`CLAUDE_CODE_USE_BEDROCK: bedrock`)."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class DeprecatedParams(SettingParams):
-    """Parameters of `deprecated-setting`."""
-
-    replacement: str
-    """The setting that replaces it."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class ValueParams(SettingParams):
-    """Parameters of `setting-value`."""
-
-    pattern: str
-    """Regular expression the whole value must match."""
-    required: bool = False
-    """Report `missing` (instead of `unset`) when nothing sets it."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class FilesParams(Params):
-    """Parameters of `config-files`."""
-
-    files: list[str]
-    """Source IDs whose files must parse (at least one)."""
-
-    def __post_init__(self) -> None:
-        _at_least(self.files, 1)
-
-
-@dataclass(frozen=True, kw_only=True)
-class HttpParams(Params):
-    """Parameters of `http-json`, a free GET against the provider's API."""
-
-    base_var: str | None = None
-    """Setting that overrides the base URL."""
-    base_default: str
-    """Base URL when the setting is unset."""
-    path: str
-    """Path appended to the base URL (`/v1/models`)."""
-    auth: Literal["x-api-key", "bearer", "none"] = "bearer"
-    """How the client sends the key."""
-    key_var: str | None = None
-    """Setting that holds the key (sent as `auth` says)."""
-    bearer_var: str | None = None
-    """Setting sent as `Authorization: Bearer` in addition (Anthropic clients send both when both are set)."""
-    sources: list[str] = field(default_factory=_env)
-    """Where the tool reads its settings, highest precedence first."""
-    headers: dict[str, str] = field(default_factory=dict)
-    """Extra headers the real client sends (`anthropic-version`)."""
-    model_var: str | None = None
-    """Setting whose model ID must appear in the listed IDs."""
-    list_field: str = "data"
-    """Field of the JSON reply holding the list (dotted path); empty when the reply is not a list."""
-    method: Literal["GET", "POST"] = "GET"
-    """HTTP method; POST only for `http-paid` (a request that spends tokens)."""
-    body: dict[str, Any] = field(default_factory=dict)
-    """JSON body of a POST; the model setting's value goes into `model`."""
-    model_default: str | None = None
-    """Model sent in a POST body when the model setting is unset."""
-    id_field: str = "id"
-    """Field of each list item holding the ID."""
-    budget_field: str | None = None
-    """Field of the JSON reply holding a spending limit (dotted path, `info.max_budget`; null: no limit).
-    Setting it adds the outcome `budget-exceeded`, reported when the spend reaches the limit."""
-    spend_field: str | None = None
-    """Field of the JSON reply holding the amount spent so far (dotted path, `info.spend`)."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class AwsParams(Params):
-    """Parameters of `aws-region` and `aws-credentials`."""
-
-    sources: list[str] = field(default_factory=_claude_env)
-    """Where the tool reads its settings, highest precedence first."""
-    model_var: str | None = None
-    """Setting holding the Bedrock model ID whose profile prefix must suit the region."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class GcpParams(Params):
-    """Parameters of `gcp-project` and `gcp-adc`."""
-
-    sources: list[str] = field(default_factory=_claude_env)
-    """Where the tool reads its settings, highest precedence first."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class AgreeParams(Params):
-    """Parameters of `settings-agree`."""
-
-    vars: list[str]
-    """Settings to compare (at least one)."""
-    left: str = "env"
-    """One source (the one that wins)."""
-    right: str = "openhands-toml"
-    """The other source."""
-
-    def __post_init__(self) -> None:
-        _at_least(self.vars, 1)
-
-
-@dataclass(frozen=True, kw_only=True)
-class LitellmConfigParams(Params):
-    """Parameters of `litellm-config`."""
-
-    path_var: str = "LITELLM_CONFIG"
-    """Setting naming the config file (`litellm --config <path>`)."""
-    names: list[str] = field(
-        default_factory=lambda: ["litellm_config.yaml", "proxy_config.yaml", "config.yaml"]
-    )
-    """File names looked for in the working folder when the setting is unset."""
-    sources: list[str] = field(default_factory=lambda: ["env", "dotenv"])
-    """Where the path setting is read."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class CloudCallParams(Params):
-    """Parameters of `aws-call` and `gcp-call` (free calls through the optional SDK extras)."""
-
-    call: Literal["caller-identity", "inference-profiles", "adc-refresh"]
-    """Which free call: STS caller identity, Bedrock inference-profile list, or an ADC token refresh."""
-    sources: list[str] = field(default_factory=_claude_env)
-    """Where the tool reads its settings, highest precedence first."""
-    model_var: str | None = None
-    """Setting whose inference-profile ID must be listed in the region (`inference-profiles`)."""
-
-
 @dataclass(frozen=True)
 class Kind:
     """A probe kind as guides see it."""
@@ -259,14 +47,21 @@ class Kind:
     """The `kind:` value."""
     cost: Cost
     """What running it costs."""
-    params: type[Params]
-    """Its parameter model."""
+    params: str
+    """Name of its parameter class in `generator.checks.params`."""
     outcomes: dict[str, Status]
     """Every outcome it can report, with its status."""
     values: tuple[str, ...] = ()
     """Placeholder names its outcome texts may use."""
     open_outcomes: bool = False
     """Whether params may name further outcomes (`wrong_prefixes`, `wrong_hosts`)."""
+
+    @property
+    def params_class(self) -> type[Params]:
+        from generator.checks import params
+
+        cls: type[Params] = getattr(params, self.params)
+        return cls
 
 
 _SETTING = {"unset": Status.SKIP}
@@ -297,14 +92,14 @@ KINDS: dict[str, Kind] = {
         Kind(
             "setting-present",
             "local",
-            SettingParams,
+            "SettingParams",
             {"present": Status.PASS, "missing": Status.FAIL, "elsewhere": Status.WARN},
             (*_SETTING_VALUES, "sources"),
         ),
         Kind(
             "key-shape",
             "local",
-            KeyShapeParams,
+            "KeyShapeParams",
             {
                 **_SETTING,
                 "ok": Status.PASS,
@@ -320,14 +115,14 @@ KINDS: dict[str, Kind] = {
         Kind(
             "settings-conflict",
             "local",
-            ConflictParams,
+            "ConflictParams",
             {"ok": Status.PASS, "conflict": Status.WARN},
             ("vars", "set", "winner"),
         ),
         Kind(
             "url-shape",
             "local",
-            UrlParams,
+            "UrlParams",
             {
                 "default": Status.PASS,
                 "ok": Status.PASS,
@@ -343,35 +138,35 @@ KINDS: dict[str, Kind] = {
         Kind(
             "model-id",
             "local",
-            ModelParams,
+            "ModelParams",
             {**_SETTING, "ok": Status.PASS, "other-dialect": Status.FAIL, "unknown": Status.WARN},
             (*_SETTING_VALUES, "dialect", "found_dialect", "suggestion", "default"),
         ),
         Kind(
             "deprecated-setting",
             "local",
-            DeprecatedParams,
+            "DeprecatedParams",
             {"not-set": Status.PASS, "deprecated": Status.WARN},
             (*_SETTING_VALUES, "replacement"),
         ),
         Kind(
             "setting-value",
             "local",
-            ValueParams,
+            "ValueParams",
             {**_SETTING, "missing": Status.FAIL, "ok": Status.PASS, "invalid": Status.FAIL},
             (*_SETTING_VALUES, "pattern"),
         ),
         Kind(
             "config-files",
             "local",
-            FilesParams,
+            "FilesParams",
             {"ok": Status.PASS, "absent": Status.SKIP, "malformed": Status.FAIL},
             ("path", "line", "error", "count"),
         ),
         Kind(
             "http-json",
             "free-call",
-            HttpParams,
+            "HttpParams",
             {"ok": Status.PASS, "model-missing": Status.FAIL, **_HTTP_FAILURES},
             (
                 "url",
@@ -398,7 +193,7 @@ KINDS.update(
             Kind(
                 "aws-region",
                 "local",
-                AwsParams,
+                "AwsParams",
                 {
                     "ok": Status.PASS,
                     "default-region": Status.WARN,
@@ -410,7 +205,7 @@ KINDS.update(
             Kind(
                 "aws-credentials",
                 "local",
-                AwsParams,
+                "AwsParams",
                 {
                     "env-keys": Status.PASS,
                     "bearer-token": Status.PASS,
@@ -426,14 +221,14 @@ KINDS.update(
             Kind(
                 "gcp-project",
                 "local",
-                GcpParams,
+                "GcpParams",
                 {"ok": Status.PASS, "overridden": Status.WARN, "missing": Status.FAIL},
                 ("project", "source", "ignored", "ignored_source"),
             ),
             Kind(
                 "gcp-adc",
                 "local",
-                GcpParams,
+                "GcpParams",
                 {
                     "env-file": Status.PASS,
                     "default-file": Status.PASS,
@@ -446,14 +241,14 @@ KINDS.update(
             Kind(
                 "settings-agree",
                 "local",
-                AgreeParams,
+                "AgreeParams",
                 {"ok": Status.PASS, "differ": Status.WARN},
                 ("var", "left", "right", "left_source", "right_source", "count"),
             ),
             Kind(
                 "litellm-config",
                 "local",
-                LitellmConfigParams,
+                "LitellmConfigParams",
                 {
                     "ok": Status.PASS,
                     "absent": Status.SKIP,
@@ -483,17 +278,17 @@ _CALL_OUTCOMES = {
 KINDS["aws-call"] = Kind(
     "aws-call",
     "free-call",
-    CloudCallParams,
+    "CloudCallParams",
     {**_CALL_OUTCOMES, "denied": Status.FAIL, "not-listed": Status.FAIL},
     _CALL_VALUES,
 )
-KINDS["gcp-call"] = Kind("gcp-call", "free-call", CloudCallParams, dict(_CALL_OUTCOMES), _CALL_VALUES)
+KINDS["gcp-call"] = Kind("gcp-call", "free-call", "CloudCallParams", dict(_CALL_OUTCOMES), _CALL_VALUES)
 
 # A real request that spends tokens (a one-token message): run only with --live.
 KINDS["http-paid"] = Kind(
     "http-paid",
     "paid-call",
-    HttpParams,
+    "HttpParams",
     {**KINDS["http-json"].outcomes, "bad-request": Status.FAIL},
     KINDS["http-json"].values,
 )
@@ -501,6 +296,8 @@ KINDS["http-paid"] = Kind(
 
 def extra_outcomes(kind: Kind, params: Params) -> set[str]:
     """Outcome names a check's params add to its kind's fixed set."""
+    from generator.checks.params import HttpParams, KeyShapeParams, UrlParams
+
     if isinstance(params, KeyShapeParams):
         return set(params.wrong_prefixes.values())
     if isinstance(params, UrlParams):

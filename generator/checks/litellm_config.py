@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.checks.environment import Environment, Result
 from generator.checks.files import ParsedFile, read_yaml
-from generator.checks.kinds import LitellmConfigParams
+
+if TYPE_CHECKING:
+    from generator.checks.params import LitellmConfigParams
 
 # Routes LiteLLM understands for Claude and the usual gateways; anything else with a slash is let through
 # (LiteLLM has over a hundred), but a bare model name is the "LLM Provider NOT provided" mistake.

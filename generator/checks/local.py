@@ -5,22 +5,25 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from generator.checks.environment import Environment, Result
-from generator.checks.kinds import (
-    AgreeParams,
-    ConflictParams,
-    DeprecatedParams,
-    FilesParams,
-    KeyShapeParams,
-    ModelParams,
-    SettingParams,
-    UrlParams,
-    ValueParams,
-)
 from generator.checks.sources import Resolution
 from generator.secrets import is_secret_name, mask
+
+if TYPE_CHECKING:
+    from generator.checks.params import (
+        AgreeParams,
+        ConflictParams,
+        DeprecatedParams,
+        FilesParams,
+        KeyShapeParams,
+        ModelParams,
+        SettingParams,
+        UrlParams,
+        ValueParams,
+    )
 
 _PLACEHOLDER = re.compile(
     r"^(<.*>|\$\{?\w+\}?|x{4,}|\.\.\.|.*(your|my)[-_ ]?(api[-_ ]?)?key.*|.*\.\.\.|changeme|todo)$", re.I
@@ -160,19 +163,16 @@ def _known_ids(env: Environment, dialect: str) -> list[str]:
 
 
 def model_id(p: ModelParams, env: Environment) -> Result:
-    dialect = p.dialect
+    dialect: str = p.dialect
     for flag, flagged in p.dialect_flags.items():
         value = env.settings.resolve(flag, p.sources).value
         if value and value.strip().lower() in ("1", "true"):
-            dialect = flagged  # type: ignore[assignment]  # validated as a dialect name below
+            dialect = flagged if flagged in DIALECTS else p.dialect
             break
-    if dialect not in DIALECTS:
-        dialect = p.dialect
-    p = ModelParams(var=p.var, sources=p.sources, secret=p.secret, dialect=dialect, default=p.default)
     r = env.settings.resolve(p.var, p.sources)
     values = {
         **base_values(r, False),
-        "dialect": p.dialect,
+        "dialect": dialect,
         "default": p.default or "-",
         "suggestion": "-",
         "found_dialect": "-",
@@ -181,19 +181,19 @@ def model_id(p: ModelParams, env: Environment) -> Result:
     if r.value is None or not r.value.strip():
         return Result("unset", values, ev)
     value = r.value.strip()
-    known = _known_ids(env, p.dialect)
+    known = _known_ids(env, dialect)
     close = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
     if close:
         values["suggestion"] = close[0]
-    if p.dialect == "anthropic" and value.startswith("arn:"):
+    if dialect == "anthropic" and value.startswith("arn:"):
         values["found_dialect"] = "bedrock"
         return Result("other-dialect", values, ev)
-    if not DIALECTS[p.dialect].match(value):
+    if not DIALECTS[dialect].match(value):
         values["found_dialect"] = _dialect_of(value) or "-"
-        if p.dialect == "litellm" and "/" not in value:
+        if dialect == "litellm" and "/" not in value:
             values["suggestion"] = close[0] if close else f"anthropic/{value}"
         return Result("other-dialect", values, ev)
-    if p.dialect == "anthropic" and "." in value.split("claude-", 1)[-1] and not known.count(value):
+    if dialect == "anthropic" and "." in value.split("claude-", 1)[-1] and not known.count(value):
         # Dotted versions (claude-sonnet-4.5) are OpenRouter's spelling.
         values["found_dialect"] = "openrouter"
         return Result("other-dialect", values, ev)

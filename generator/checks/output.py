@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import platform
 import sys
 from collections import Counter
 from collections.abc import Iterable
@@ -103,6 +102,8 @@ def report(
     findings: list[Finding], rows: list[dict[str, Any]], names: dict[str, str], L: dict[str, str], mode: str
 ) -> str:
     """A Markdown report for a support ticket: findings, provenance, versions; nothing personal."""
+    import platform
+
     lines = [f"# {L['report_title']}", "", f"> {L['report_note']}", "", f"## {L['report_environment']}", ""]
     lines += [
         f"- llm-access-doctor {__version__}",

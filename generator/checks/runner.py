@@ -5,12 +5,12 @@ from __future__ import annotations
 import time
 import traceback
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 from generator.checks.environment import Environment, Result
-from generator.checks.kinds import KINDS, Params, Status
+from generator.checks.kinds import KINDS, Status
 from generator.urls import entry_url, provider_url
 
 Probe = Callable[[Any, Environment], Result]
@@ -122,8 +122,10 @@ class Planned:
     def provider(self) -> str:
         return str(self.item["provider"])
 
-    def params(self) -> Params:
-        return KINDS[self.item["kind"]].params(**self.item["params"])
+    def params(self) -> Any:
+        # The plan holds validated parameters with every default filled in; probes read them as
+        # attributes, so a namespace serves without building the parameter dataclasses.
+        return SimpleNamespace(**self.item["params"])
 
 
 def select(plan: dict[str, Any], targets: list[str]) -> tuple[list[Planned], list[str]]:
@@ -232,11 +234,19 @@ def run(
         except Exception as exc:  # a broken probe is a status, never a traceback on screen
             return crashed(item, lang, exc, int((time.monotonic() - t0) * 1000), labels)
 
-    if not items:
+    # Local probes read a few small files: they run here, in order, which costs less than handing
+    # them to threads. Probes that wait on the network run side by side, bounded by the deadline.
+    remote = [it for it in items if env.client is not None and KINDS[it.item["kind"]].cost != "local"]
+    for item in items:
+        if item not in remote:
+            yield one(item)
+    if not remote:
         return
-    pool = ThreadPoolExecutor(max_workers=min(16, len(items)), thread_name_prefix="probe")
+    from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+
+    pool = ThreadPoolExecutor(max_workers=min(16, len(remote)), thread_name_prefix="probe")
     try:
-        pending: dict[Future[Finding], Planned] = {pool.submit(one, it): it for it in items}
+        pending: dict[Future[Finding], Planned] = {pool.submit(one, it): it for it in remote}
         while pending:
             left = deadline - (time.monotonic() - started)
             if left <= 0:

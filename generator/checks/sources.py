@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -217,6 +216,8 @@ def _openhands(path: Path, home: Path, cwd: Path) -> SourceData:
     text = _read_text(path, "openhands-toml", label, shown)
     if isinstance(text, SourceData):
         return text
+    import tomllib  # only when a config.toml exists
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
