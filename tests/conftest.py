@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -44,3 +48,17 @@ def machine(tmp_path: Path) -> Callable[..., tuple[Path, Path]]:
 
 def check_args(*argv: str) -> argparse.Namespace:
     return build_parser().parse_args(["check", *argv])
+
+
+def check_json(home: Path, cwd: Path, args: list[str], env: dict[str, str], secret: str) -> dict[str, Any]:
+    """Run `python -m generator check ARGS --json` on a fake machine; the secret must never show."""
+    environ = {"PATH": os.environ["PATH"], "HOME": str(home), "PYTHONPATH": str(ROOT), **env}
+    proc = subprocess.run(
+        [sys.executable, "-m", "generator", "check", *args, "--json"],
+        capture_output=True, text=True, cwd=cwd, env=environ, timeout=60,
+    )  # fmt: skip
+    assert secret not in proc.stdout + proc.stderr
+    doc: dict[str, Any] = json.loads(proc.stdout)
+    doc["exit"] = proc.returncode
+    doc["by_id"] = {f["id"].split("/", 1)[1]: f for f in doc["findings"]}
+    return doc

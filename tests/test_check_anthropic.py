@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
-from conftest import ROOT
+from conftest import check_json
 from fakeserver import Reply, serve
 
 KEY = "sk-ant-api03-" + "Zq" * 46 + "4xAA"
@@ -20,26 +17,8 @@ def err(kind: str, message: str) -> str:
 
 def check(machine, base: str, *extra: str, **env: str) -> dict:
     home, cwd = machine()
-    environ = {
-        "PATH": os.environ["PATH"],
-        "HOME": str(home),
-        "PYTHONPATH": str(ROOT),
-        "ANTHROPIC_API_KEY": KEY,
-        "ANTHROPIC_BASE_URL": base,
-        **env,
-    }
-    proc = subprocess.run(
-        [sys.executable, "-m", "generator", "check", "anthropic", "--json", "--timeout", "2", *extra],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=environ,
-        timeout=60,
-    )
-    assert KEY not in proc.stdout + proc.stderr
-    doc = json.loads(proc.stdout)
-    doc["exit"] = proc.returncode
-    return doc
+    environ = {"ANTHROPIC_API_KEY": KEY, "ANTHROPIC_BASE_URL": base, **env}
+    return check_json(home, cwd, ["anthropic", "--timeout", "2", *extra], environ, KEY)
 
 
 def finding(doc: dict, check_id: str) -> dict:

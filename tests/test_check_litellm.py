@@ -7,13 +7,10 @@ bodies here copy the shape LiteLLM 1.x returns (`{"key": ..., "info": {"spend", 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from typing import Any
 
 import pytest
-from conftest import ROOT
+from conftest import check_json
 from fakeserver import Reply, serve
 
 KEY = "sk-" + "Vk3" * 8 + "9aQQ"
@@ -37,23 +34,8 @@ def models(*ids: str) -> str:
 
 def check(machine, base: str, **env: str) -> dict[str, Any]:
     home, cwd = machine()
-    environ = {
-        "PATH": os.environ["PATH"],
-        "HOME": str(home),
-        "PYTHONPATH": str(ROOT),
-        "LITELLM_PROXY_URL": base,
-        "LITELLM_API_KEY": KEY,
-        **env,
-    }
-    proc = subprocess.run(
-        [sys.executable, "-m", "generator", "check", "litellm", "--json", "--timeout", "2", "--lang", "en"],
-        capture_output=True, text=True, cwd=cwd, env=environ, timeout=60,
-    )  # fmt: skip
-    assert KEY not in proc.stdout + proc.stderr
-    doc: dict[str, Any] = json.loads(proc.stdout)
-    doc["exit"] = proc.returncode
-    doc["by_id"] = {f["id"].split("/", 1)[1]: f for f in doc["findings"]}
-    return doc
+    environ = {"LITELLM_PROXY_URL": base, "LITELLM_API_KEY": KEY, **env}
+    return check_json(home, cwd, ["litellm", "--timeout", "2", "--lang", "en"], environ, KEY)
 
 
 @pytest.mark.parametrize(

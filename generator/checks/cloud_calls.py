@@ -6,6 +6,7 @@ passed in explicitly instead, so the probe sees exactly the machine the `Environ
 
 from __future__ import annotations
 
+import importlib
 import threading
 import warnings
 from collections.abc import Callable
@@ -97,17 +98,28 @@ def _bounded(seconds: float, call: Callable[[], Any]) -> Any:
     return box["value"]
 
 
-def aws_call(p: CloudCallParams, env: Environment) -> Result:
-    values = dict.fromkeys(KINDS["aws-call"].values, "-")
-    # Offline first: importing the SDK alone costs more than the whole offline run.
+def _unavailable(env: Environment, values: dict[str, str], *modules: str) -> Result | None:
+    """`offline` or `not-installed` when the call cannot happen, else None (the SDK is imported)."""
+    # Offline first: importing an SDK alone costs more than the whole offline run.
     if env.client is None:
         return Result("offline", values)
     try:
-        import botocore.config
-        import botocore.exceptions
-        import botocore.parsers
+        for name in modules:
+            importlib.import_module(name)
     except ImportError:
         return Result("not-installed", values)
+    return None
+
+
+def aws_call(p: CloudCallParams, env: Environment) -> Result:
+    values = dict.fromkeys(KINDS["aws-call"].values, "-")
+    skipped = _unavailable(env, values, "botocore.config", "botocore.exceptions", "botocore.parsers")
+    if skipped:
+        return skipped
+    import botocore.config
+    import botocore.exceptions
+    import botocore.parsers
+
     region = _region(env, p)
     values["region"] = region
     session = _aws_session(env, p)
@@ -181,15 +193,16 @@ def aws_call(p: CloudCallParams, env: Environment) -> Result:
 
 def gcp_refresh(p: CloudCallParams, env: Environment) -> Result:
     """Refresh the Application Default Credentials once, as the Vertex clients will."""
-    values = dict.fromkeys(KINDS["aws-call"].values, "-")
-    if env.client is None:
-        return Result("offline", values)
-    try:
-        import google.auth
-        import google.auth.exceptions
-        import google.auth.transport.requests
-    except ImportError:
-        return Result("not-installed", values)
+    values = dict.fromkeys(KINDS["gcp-call"].values, "-")
+    skipped = _unavailable(
+        env, values, "google.auth", "google.auth.exceptions", "google.auth.transport.requests"
+    )
+    if skipped:
+        return skipped
+    import google.auth
+    import google.auth.exceptions
+    import google.auth.transport.requests
+
     named = env.settings.resolve("GOOGLE_APPLICATION_CREDENTIALS", p.sources).value
     path = Path(named).expanduser() if named else adc_default_path(env.home)
     if not path.is_file():
