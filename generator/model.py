@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 __all__ = [
+    "Applies",
     "Cause",
     "CheckSpec",
     "Entry",
@@ -272,6 +273,19 @@ class Page(Strict):
     """Where the facts come from."""
 
 
+class Applies(Strict):
+    """When a provider's checks apply to this machine (they always do when named on the command line)."""
+
+    any_of: list[NonEmpty] = []
+    """Settings whose presence shows the provider is in use."""
+    sources: list[NonEmpty] = ["claude-local", "claude-project", "claude-user", "env", "dotenv"]
+    """Where those settings are looked for."""
+    files: list[NonEmpty] = []
+    """Source IDs whose file existing also shows it is in use (`claude-user`, `openhands-toml`...)."""
+    reason: Text
+    """Why the checks were skipped, and how to run them anyway."""
+
+
 class Guide(Strict):
     """One provider or tool: its setup recipe, errors and checks."""
 
@@ -289,6 +303,8 @@ class Guide(Strict):
     """Error entries."""
     checks: list[CheckSpec] = []
     """Checks of the reader's machine."""
+    applies: Applies | None = None
+    """When the checks apply; without it they always run."""
     pages: list[Page] = []
     """Extra reference pages."""
 

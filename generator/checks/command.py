@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from generator.checks import output
 from generator.checks.environment import Environment
 from generator.checks.plan import load_plan
-from generator.checks.runner import Finding, Planned, run, select
+from generator.checks.runner import Finding, Planned, in_use, run, select
 from generator.labels import pick_lang
 from generator.secrets import Scrubber, scrub_logs
 
@@ -131,8 +131,22 @@ def check_command(
     findings: list[Finding] = []
     order = {it.full_id: i for i, it in enumerate(items)}
     try:
+        # A provider named on the command line is checked whatever its `applies` says.
+        named = {t.split("/", 1)[0] for t in args.targets}
+        not_in_use = {
+            p["id"]: p["applies"]["reason"]
+            for p in plan["providers"]
+            if p["id"] not in named and not in_use(p.get("applies"), env)
+        }
         for f in run(
-            items, env, lang, live=args.live, deadline=args.deadline, labels=labels, on_start=on_start
+            items,
+            env,
+            lang,
+            live=args.live,
+            deadline=args.deadline,
+            labels=labels,
+            on_start=on_start,
+            not_in_use=not_in_use,
         ):
             findings.append(f)
             if progress:

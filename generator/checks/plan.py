@@ -108,7 +108,21 @@ def compile_plan(cat: Catalogue, guides_dir: Path) -> dict[str, Any]:
     return {
         "version": PLAN_VERSION,
         "hash": guides_hash(guides_dir),
-        "providers": [{"id": g.provider, "name": _text(g.name)} for g in cat.guides],
+        "providers": [
+            {
+                "id": g.provider,
+                "name": _text(g.name),
+                "applies": None
+                if g.applies is None
+                else {
+                    "any_of": list(g.applies.any_of),
+                    "sources": list(g.applies.sources),
+                    "files": list(g.applies.files),
+                    "reason": _text(g.applies.reason),
+                },
+            }
+            for g in cat.guides
+        ],
         "checks": checks,
         "known_ids": known_ids(cat.models),
         "aliases": {

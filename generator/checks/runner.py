@@ -128,6 +128,15 @@ class Planned:
         return SimpleNamespace(**self.item["params"])
 
 
+def in_use(applies: dict[str, Any] | None, env: Environment) -> bool:
+    """Whether a provider's `applies` condition holds on this machine."""
+    if applies is None:
+        return True
+    if any(env.settings.resolve(var, applies["sources"]).value for var in applies["any_of"]):
+        return True
+    return any(env.settings.sources[f].exists for f in applies["files"] if f in env.settings.sources)
+
+
 def select(plan: dict[str, Any], targets: list[str]) -> tuple[list[Planned], list[str]]:
     """The checks selected by targets (providers or full IDs), in guide order; unknown targets are returned."""
     everything = [Planned(item) for item in plan["checks"]]
@@ -217,9 +226,15 @@ def run(
     deadline: float,
     labels: dict[str, str],
     on_start: Callable[[Planned], None] | None = None,
+    not_in_use: dict[str, dict[str, str]] | None = None,
 ) -> Iterator[Finding]:
-    """Yield findings as probes finish; the slowest probe bounds the run, the deadline bounds it all."""
+    """Yield findings as probes finish; the slowest probe bounds the run, the deadline bounds it all.
+
+    `not_in_use` maps providers whose checks do not apply here to the reason, in both languages;
+    their checks become skips without running.
+    """
     started = time.monotonic()
+    unused = not_in_use or {}
 
     def one(item: Planned) -> Finding:
         t0 = time.monotonic()
@@ -227,6 +242,9 @@ def run(
             on_start(item)
         try:
             kind = KINDS[item.item["kind"]]
+            if item.provider in unused:
+                reason = unused[item.provider]
+                return finding(item, Result("skip"), lang, 0, (reason[lang], reason["en"]))
             if kind.cost == "paid-call" and not live:
                 return finding(item, Result("skip"), lang, 0, (labels["needs_live"], labels["needs_live_en"]))
             result = probe_for(item.item["kind"])(item.params(), env)
@@ -236,7 +254,11 @@ def run(
 
     # Local probes read a few small files: they run here, in order, which costs less than handing
     # them to threads. Probes that wait on the network run side by side, bounded by the deadline.
-    remote = [it for it in items if env.client is not None and KINDS[it.item["kind"]].cost != "local"]
+    remote = [
+        it
+        for it in items
+        if env.client is not None and KINDS[it.item["kind"]].cost != "local" and it.provider not in unused
+    ]
     for item in items:
         if item not in remote:
             yield one(item)
