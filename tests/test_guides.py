@@ -103,3 +103,11 @@ def test_messages_are_not_translated(cat) -> None:
     for g, e in cat.entries():
         for m in e.messages:
             assert not re.search(r"[\u3040-\u30ff]", m.text), f"{g.provider}/{e.id}: {m.text[:40]}"
+
+
+def test_every_kind_and_guide_field_is_documented_for_contributors() -> None:
+    from generator.model import Guide
+
+    text = (GUIDES / "README.md").read_text(encoding="utf-8")
+    assert [k for k in KINDS if f"`{k}`" not in text] == []
+    assert [f for f in Guide.model_fields if f"`{f}" not in text and f"{f}:" not in text] == []
