@@ -14,12 +14,3 @@ def all_codes() -> list[str]:
 def is_known(code: str) -> bool:
     letter, number = code[:1], code[1:]
     return number.isdigit() and 1 <= int(number) <= CODE_RANGES.get(letter, 0)
-
-
-def sort_key(code: str) -> tuple[int, int]:
-    letters = list(CODE_RANGES)
-    letter, number = code[:1], code[1:]
-    return (
-        letters.index(letter) if letter in letters else len(letters),
-        int(number) if number.isdigit() else 0,
-    )

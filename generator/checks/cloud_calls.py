@@ -7,12 +7,11 @@ passed in explicitly instead, so the probe sees exactly the machine the `Environ
 from __future__ import annotations
 
 import importlib
-import threading
 import warnings
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from generator.checks.bounded import Overrun, within
 from generator.checks.cloud import DEFAULT_REGION, REGION
 from generator.checks.environment import Environment, Result
 from generator.checks.files import adc_default_path
@@ -70,34 +69,6 @@ def _endpoint(env: Environment, p: CloudCallParams, service: str) -> str | None:
     return None
 
 
-class _TooSlow(Exception):
-    pass
-
-
-def _bounded(seconds: float, call: Callable[[], Any]) -> Any:
-    """`call()` within `seconds`, or `_TooSlow`.
-
-    The SDKs' timeouts apply to each read, so a server that drips its answer a byte at a time
-    never trips them; past the bound the call is left to finish (or fail) in its own thread.
-    """
-    box: dict[str, Any] = {}
-
-    def work() -> None:
-        try:
-            box["value"] = call()
-        except BaseException as exc:  # handed to the caller's thread below
-            box["error"] = exc
-
-    worker = threading.Thread(target=work, name="cloud-probe", daemon=True)
-    worker.start()
-    worker.join(seconds)
-    if worker.is_alive():
-        raise _TooSlow(f"no complete answer within {seconds:g} s")
-    if "error" in box:
-        raise box["error"]
-    return box["value"]
-
-
 def _unavailable(env: Environment, values: dict[str, str], *modules: str) -> Result | None:
     """`offline` or `not-installed` when the call cannot happen, else None (the SDK is imported)."""
     # Offline first: importing an SDK alone costs more than the whole offline run.
@@ -131,19 +102,21 @@ def aws_call(p: CloudCallParams, env: Environment) -> Result:
     )
     try:
         if p.call == "caller-identity":
-            ident = _bounded(
+            ident = within(
                 env.timeout,
                 lambda: session.create_client(
                     "sts", config=config, endpoint_url=_endpoint(env, p, "sts")
                 ).get_caller_identity(),
+                "cloud-probe",
             )
             values.update(account=str(ident.get("Account", "-")), arn=str(ident.get("Arn", "-")))
             return Result("ok", values, {"account": values["account"]})
-        listed = _bounded(
+        listed = within(
             env.timeout,
             lambda: session.create_client(
                 "bedrock", config=config, endpoint_url=_endpoint(env, p, "bedrock")
             ).list_inference_profiles(maxResults=1000),
+            "cloud-probe",
         )
         if not isinstance(listed.get("inferenceProfileSummaries"), list):
             # botocore reads an HTML page or foreign JSON as an empty reply; Bedrock always sends the list.
@@ -158,7 +131,7 @@ def aws_call(p: CloudCallParams, env: Environment) -> Result:
             if "." in profile.split("anthropic.")[0] and profile not in ids:
                 return Result("not-listed", values, {"region": region, "count": len(ids)})
         return Result("ok", values, {"region": region, "count": len(ids)})
-    except _TooSlow as exc:
+    except Overrun as exc:
         values["error"] = str(exc)
         return Result("unreachable", values)
     except botocore.exceptions.NoCredentialsError:
@@ -219,8 +192,8 @@ def gcp_refresh(p: CloudCallParams, env: Environment) -> Result:
         def request(*args: Any, **kwargs: Any) -> Any:
             return transport(*args, **{**kwargs, "timeout": env.timeout})  # its default is 120 s
 
-        _bounded(env.timeout, lambda: credentials.refresh(request))
-    except _TooSlow as exc:
+        within(env.timeout, lambda: credentials.refresh(request), "cloud-probe")
+    except Overrun as exc:
         values["error"] = str(exc)
         return Result("unreachable", values)
     except google.auth.exceptions.RefreshError as exc:

@@ -6,11 +6,11 @@ import contextlib
 import json
 import math
 import re
-import threading
 import time
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
+from generator.checks.bounded import Overrun, within
 from generator.checks.environment import Environment, Result
 
 if TYPE_CHECKING:
@@ -193,8 +193,6 @@ def _fetch(
     timeout: float,
     payload: dict[str, Any] | None = None,
 ) -> tuple[int, str, bytes, httpx.Headers]:
-    import socket  # only when a stuck connection has to be cut
-
     """The whole exchange within `timeout` seconds, whatever the server does.
 
     httpx's timeouts apply to each read, so a server that drips its status line and headers one
@@ -203,30 +201,23 @@ def _fetch(
     """
     import httpx
 
-    box: dict[str, Any] = {}
     streams: list[Any] = []
 
     def trace(event: str, info: dict[str, Any]) -> None:
         if event in ("connection.connect_tcp.complete", "connection.start_tls.complete"):
             streams.append(info.get("return_value"))
 
-    def work() -> None:
-        try:
-            box["result"] = _exchange(client, method, url, headers, timeout, payload, trace)
-        except BaseException as exc:  # handed to the caller's thread below
-            box["error"] = exc
+    try:
+        result: tuple[int, str, bytes, httpx.Headers] = within(
+            timeout, lambda: _exchange(client, method, url, headers, timeout, payload, trace), "http-probe"
+        )
+    except Overrun:
+        import socket  # only when a stuck connection has to be cut
 
-    worker = threading.Thread(target=work, name="http-probe", daemon=True)
-    worker.start()
-    worker.join(timeout)
-    if worker.is_alive():
         for stream in streams:
             with contextlib.suppress(AttributeError, OSError):
                 stream.get_extra_info("socket").shutdown(socket.SHUT_RDWR)
-        raise httpx.ReadTimeout("deadline")
-    if "error" in box:
-        raise box["error"]
-    result: tuple[int, str, bytes, httpx.Headers] = box["result"]
+        raise httpx.ReadTimeout("deadline") from None
     return result
 
 
