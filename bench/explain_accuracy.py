@@ -19,8 +19,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.catalogue import load_catalogue  # noqa: E402
-from generator.explain import Index, explain  # noqa: E402
+from generator.explain.match import Index, explain  # noqa: E402
+from generator.kb.catalogue import load_catalogue  # noqa: E402
 
 CORPUS = ROOT / "tests" / "fixtures" / "explain" / "corpus.yaml"
 

@@ -26,8 +26,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.catalogue import load_catalogue  # noqa: E402
-from generator.explain import Index, compile_patterns, explain  # noqa: E402
+from generator.explain.match import Index, explain  # noqa: E402
+from generator.explain.patterns import compile_patterns  # noqa: E402
+from generator.kb.catalogue import load_catalogue  # noqa: E402
 
 CORPUS = ROOT / "tests" / "fixtures" / "explain" / "corpus.yaml"
 SAMPLE = (
@@ -97,7 +98,7 @@ def _wall(argv: list[str], runs: int, env: dict[str, str]) -> list[float]:
 
 
 def end_to_end(runs: int) -> None:
-    from generator.explain_index import CLI_FILE, content_hash
+    from generator.explain.index import CLI_FILE, content_hash
     from generator.paths import default_guides_dir
 
     fresh = json.loads(CLI_FILE.read_text(encoding="utf-8")).get("hash") == content_hash(default_guides_dir())

@@ -10,15 +10,20 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-USAGE_EXIT = 2
+from generator.contract import USAGE
+
+if TYPE_CHECKING:
+    from generator.check.command import CheckOptions
+
 HELP_HINT = "Try 'python -m generator --help' for help."
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         sys.stderr.write(f"{self.prog}: error: {message}\n{HELP_HINT}\n")
-        raise SystemExit(USAGE_EXIT)
+        raise SystemExit(USAGE)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -74,27 +79,51 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     command = args.command
     if command == "validate":
-        from generator.commands import validate
+        from generator.kb.commands import validate
 
         return validate(args.guides)
     if command == "schema":
-        from generator.commands import schema
+        from generator.kb.commands import schema
 
         return schema()
     if command == "list":
-        from generator.commands import list_command
+        from generator.kb.commands import list_command
 
         return list_command(args.guides, as_json=args.json, kinds=args.kinds)
     if command == "render":
-        from generator.commands import render_command
+        from generator.site.command import render_command
 
         return render_command(args.guides, args.docs, check=args.check)
     if command == "check":
-        from generator.checks.command import check_command
+        from generator.check.command import check_command
 
-        return check_command(args)
+        return check_command(check_options(args))
     if command == "explain":
-        from generator.explain_command import explain_command
+        from generator.explain.command import explain_command
 
-        return explain_command(args)
+        return explain_command(
+            args.text, as_json=args.json, lang=args.lang, limit=args.limit, guides=args.guides
+        )
     raise AssertionError(command)  # argparse only accepts the commands above
+
+
+def check_options(args: argparse.Namespace) -> CheckOptions:
+    """The parsed `check` arguments as the command's own options (no Namespace reaches the logic)."""
+    from generator.check.command import CheckOptions
+
+    return CheckOptions(
+        targets=list(args.targets),
+        offline=args.offline,
+        live=args.live,
+        json=args.json,
+        ndjson=args.ndjson,
+        report=args.report,
+        sources=args.sources,
+        lang=args.lang,
+        strict=args.strict,
+        timeout=args.timeout,
+        deadline=args.deadline,
+        verbose=args.verbose,
+        litellm_config=args.litellm_config,
+        guides=args.guides,
+    )

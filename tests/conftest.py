@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import subprocess
@@ -13,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from generator.cli import build_parser
+from generator.check.command import CheckOptions
+from generator.cli import build_parser, check_options
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -46,8 +46,8 @@ def machine(tmp_path: Path) -> Callable[..., tuple[Path, Path]]:
     return make
 
 
-def check_args(*argv: str) -> argparse.Namespace:
-    return build_parser().parse_args(["check", *argv])
+def check_args(*argv: str) -> CheckOptions:
+    return check_options(build_parser().parse_args(["check", *argv]))
 
 
 def check_json(home: Path, cwd: Path, args: list[str], env: dict[str, str], secret: str) -> dict[str, Any]:

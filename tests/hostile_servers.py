@@ -278,7 +278,7 @@ def probe_guide(folder: Path) -> Path:
     Every outcome's English text starts with `outcome=<name>`, so tests read the outcome from any
     output format.
     """
-    from generator.checks.kinds import KINDS
+    from generator.check.kinds import KINDS
 
     def outcomes(kind: str) -> dict[str, Any]:
         k = KINDS[kind]

@@ -21,7 +21,7 @@ import site_live
 from conftest import ROOT
 from site_live import LiveSite
 
-from generator.urls import DEFAULT_SITE_URL
+from generator.site.urls import DEFAULT_SITE_URL
 
 ENTRY = "anthropic/invalid-x-api-key/"
 LANG_ROOT = {"ja": "", "en": "en/"}
@@ -311,7 +311,7 @@ def test_pages_workflow_builds_strictly_and_deploys_with_the_pages_actions() -> 
     assert flow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
 
 
-# --- generator/site_i18n.py on a project site under a path -------------------------------
+# --- generator/site/i18n.py on a project site under a path -------------------------------
 
 
 class _Plugin:
@@ -332,7 +332,7 @@ def _fake_config(lang: str) -> dict[str, Any]:
 
 
 def test_404_language_links_and_targets_under_a_base_path(tmp_path: Any) -> None:
-    from generator import site_i18n
+    from generator.site import i18n as site_i18n
 
     config = _fake_config("en")
     assert site_i18n.home_alternates(config) == [
@@ -344,7 +344,7 @@ def test_404_language_links_and_targets_under_a_base_path(tmp_path: Any) -> None
 
 
 def test_index_locations_are_assigned_to_their_language() -> None:
-    from generator.site_i18n import doc_language
+    from generator.site.i18n import doc_language
 
     settings = {"ja": {"prefix": ""}, "en": {"prefix": "en/"}}
     assert doc_language("en/anthropic/#x", settings) == "en"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from conftest import FIXTURES, ROOT
 
-from generator.catalogue import load_catalogue
-from generator.checks.kinds import KINDS
+from generator.check.kinds import KINDS
+from generator.kb.catalogue import load_catalogue
 
 BROKEN = FIXTURES / "guides" / "broken"
 

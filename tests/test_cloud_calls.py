@@ -8,9 +8,9 @@ import httpx
 import pytest
 from fakeserver import Reply, serve
 
-from generator.checks.cloud_calls import aws_call, gcp_refresh
-from generator.checks.environment import Environment
-from generator.checks.params import CloudCallParams
+from generator.check.cloud_calls import aws_call, gcp_refresh
+from generator.check.environment import Environment
+from generator.check.params import CloudCallParams
 
 pytest.importorskip("botocore")
 

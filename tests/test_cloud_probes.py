@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from generator.checks import cloud, litellm_config, local
-from generator.checks.environment import Environment
-from generator.checks.params import AgreeParams, AwsParams, GcpParams, LitellmConfigParams
+from generator.check import cloud, litellm_config, local
+from generator.check.environment import Environment
+from generator.check.params import AgreeParams, AwsParams, GcpParams, LitellmConfigParams
 
 AWS = AwsParams(model_var="ANTHROPIC_MODEL")
 GCP = GcpParams()

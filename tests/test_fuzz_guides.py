@@ -29,9 +29,9 @@ from hostile_guides import PAYLOADS, body_of, hostile_guide, hostile_models, scr
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.catalogue import load_catalogue
-from generator.commands import validate
-from generator.render import _env, pages, render_page
+from generator.kb.catalogue import load_catalogue
+from generator.kb.commands import validate
+from generator.site.render import _env, pages, render_page
 
 BOUND_S = 2.0  # per file: load + validate, the worst alias bomb included
 MAX_MESSAGE = 300  # a problem message stays readable, whatever the input holds

@@ -8,9 +8,9 @@ import string
 import pytest
 from conftest import GUIDES, RESEARCH
 
-from generator import codes
-from generator.catalogue import load_catalogue, resolve
-from generator.checks.kinds import KINDS
+from generator.check.kinds import KINDS
+from generator.kb import codes
+from generator.kb.catalogue import load_catalogue, resolve
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +106,7 @@ def test_messages_are_not_translated(cat) -> None:
 
 
 def test_every_kind_and_guide_field_is_documented_for_contributors() -> None:
-    from generator.model import Guide
+    from generator.kb.model import Guide
 
     text = (GUIDES / "README.md").read_text(encoding="utf-8")
     assert [k for k in KINDS if f"`{k}`" not in text] == []

@@ -45,10 +45,10 @@ from hostile_servers import (
     silent,
 )
 
-from generator.checks.command import check_command, make_client
-from generator.checks.environment import Environment
-from generator.checks.http import http_json
-from generator.cli import build_parser
+from generator.check.command import check_command, make_client
+from generator.check.environment import Environment
+from generator.check.http import http_json
+from generator.cli import build_parser, check_options
 
 KEY = "sk-probe-" + "h0st1le" * 6
 GRACE = 0.5
@@ -175,7 +175,7 @@ def _record(name: str, took: float, bound: float) -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_probe_alone(case: Case, certs: dict[str, Pem], tmp_path: Path) -> None:
-    from generator.catalogue import load_catalogue, params_of
+    from generator.kb.catalogue import load_catalogue, params_of
 
     guide = probe_guide(tmp_path / "guides")
     cat = load_catalogue(guide.parent)
@@ -204,7 +204,9 @@ def test_probe_alone(case: Case, certs: dict[str, Pem], tmp_path: Path) -> None:
 def _check(
     args: list[str], environ: dict[str, str], home: Path, cwd: Path, client: Any, capsys: Any
 ) -> tuple[int, dict[str, Any], str]:
-    code = check_command(build_parser().parse_args(args), environ=environ, home=home, cwd=cwd, client=client)
+    code = check_command(
+        check_options(build_parser().parse_args(args)), environ=environ, home=home, cwd=cwd, client=client
+    )
     out, err = capsys.readouterr()
     return code, json.loads(out), err
 
@@ -302,9 +304,9 @@ def test_cloud_calls_against_hostile_endpoints(
     pytest.importorskip("botocore" if call != "adc-refresh" else "google.auth")
     from hostile_servers import service_account_adc
 
-    from generator.checks.cloud_calls import aws_call, gcp_refresh
-    from generator.checks.kinds import KINDS, Status
-    from generator.checks.params import CloudCallParams
+    from generator.check.cloud_calls import aws_call, gcp_refresh
+    from generator.check.kinds import KINDS, Status
+    from generator.check.params import CloudCallParams
 
     timeout = 2.0  # the SDKs load their service models first; a loaded machine must not flip outcomes
     with serve(handler) as server:

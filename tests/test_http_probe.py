@@ -10,9 +10,9 @@ import httpx
 import pytest
 from fakeserver import Reply, serve
 
-from generator.checks.environment import Environment
-from generator.checks.http import http_json
-from generator.checks.params import HttpParams
+from generator.check.environment import Environment
+from generator.check.http import http_json
+from generator.check.params import HttpParams
 
 KEY = "sk-ant-api03-" + "k" * 93 + "AA"
 MODELS = {

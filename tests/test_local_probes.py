@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from generator.checks import local
-from generator.checks.environment import Environment
-from generator.checks.params import (
+from generator.check import local
+from generator.check.environment import Environment
+from generator.check.params import (
     ConflictParams,
     KeyShapeParams,
     ModelParams,
@@ -12,8 +12,8 @@ from generator.checks.params import (
     UrlParams,
     ValueParams,
 )
-from generator.checks.plan import known_ids
-from generator.model import ModelRow, ModelTable
+from generator.check.plan import known_ids
+from generator.kb.model import ModelRow, ModelTable
 
 SOURCES = ["claude-local", "claude-project", "claude-user", "env", "dotenv"]
 GOOD = "sk-ant-api03-" + "a" * 93 + "AA"
@@ -164,7 +164,7 @@ def test_setting_value(machine) -> None:
 
 
 def test_config_files_reports_first_problem(machine) -> None:
-    from generator.checks.params import FilesParams
+    from generator.check.params import FilesParams
 
     p = FilesParams(files=["dotenv", "claude-user", "claude-project"])
     e = env_of(machine, {}, cwd_files={".claude/settings.json": "{not json"})

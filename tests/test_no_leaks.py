@@ -27,10 +27,10 @@ from conftest import GUIDES, ROOT
 from hostile_servers import answer, response, serve
 from planted import Captured, Machine, RecordingTransport, S, Wire, leaks, planted
 
-from generator.catalogue import load_catalogue, params_of
-from generator.checks.command import check_command
-from generator.checks.sources import read_settings
-from generator.cli import build_parser
+from generator.check.command import check_command
+from generator.check.sources import read_settings
+from generator.cli import build_parser, check_options
+from generator.kb.catalogue import load_catalogue, params_of
 
 FORMATS = [
     [],
@@ -51,7 +51,9 @@ def _run_check(m: Machine, extra: list[str], wire: Wire, capsys: Any, cap: Captu
     )
     client = httpx.Client(transport=RecordingTransport(wire), follow_redirects=False, timeout=3)
     with cap.around():
-        code = check_command(args, environ=dict(m.environ), home=m.home, cwd=m.cwd, client=client)
+        code = check_command(
+            check_options(args), environ=dict(m.environ), home=m.home, cwd=m.cwd, client=client
+        )
     out, err = capsys.readouterr()
     return code, out + err
 
@@ -73,7 +75,7 @@ def test_check_in_every_format_shows_no_secret(tmp_path: Path, capsys: Any) -> N
 
 def test_crashing_probes_show_no_secret(tmp_path: Path, capsys: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """Probes that die with every secret in their exception: the finding is `error`, scrubbed."""
-    from generator.checks import cloud_calls, http, local
+    from generator.check import cloud_calls, http, local
 
     everything = " ".join(f"{k}={v}" for k, v in S.items())
 
@@ -208,9 +210,9 @@ def test_redirect_to_another_host_never_carries_the_key(tmp_path: Path, capsys: 
                         "2",
                     ]
                 )
-                from generator.checks.command import make_client
+                from generator.check.command import make_client
 
-                check_command(args, environ=environ, home=home, cwd=cwd, client=make_client(2))
+                check_command(check_options(args), environ=environ, home=home, cwd=cwd, client=make_client(2))
                 doc = json.loads(capsys.readouterr().out)
                 seen_configured, seen_trap = list(configured.seen), list(trap.seen)
         (finding,) = doc["findings"]

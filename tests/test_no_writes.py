@@ -22,8 +22,8 @@ import pytest
 from conftest import GUIDES, ROOT
 from planted import Machine, RecordingTransport, Wire, planted
 
-from generator.checks.command import check_command
-from generator.cli import build_parser
+from generator.check.command import check_command
+from generator.cli import build_parser, check_options
 
 
 def snapshot(*roots: Path) -> dict[str, tuple[Any, ...]]:
@@ -65,7 +65,7 @@ def test_check_in_process_writes_nothing(tmp_path: Path, capsys: Any) -> None:
         for extra in CHECKS:
             args = build_parser().parse_args(["--guides", str(GUIDES), "check", "--timeout", "3", *extra])
             client = httpx.Client(transport=RecordingTransport(Wire()), follow_redirects=False)
-            check_command(args, environ=dict(m.environ), home=m.home, cwd=m.cwd, client=client)
+            check_command(check_options(args), environ=dict(m.environ), home=m.home, cwd=m.cwd, client=client)
             capsys.readouterr()
             assert changes(before, snapshot(m.home, m.cwd)) == [], extra
 
@@ -117,16 +117,17 @@ def test_check_and_explain_as_real_processes_write_nothing(tmp_path: Path) -> No
 def test_explain_in_process_writes_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:
-    from generator.explain_command import explain_command
+    from generator.explain.command import explain_command
 
     with planted(tmp_path) as m:
         monkeypatch.setenv("HOME", str(m.home))
-        for name in ("XDG_CACHE_HOME", "LOCALAPPDATA", "LLM_DOCTOR_CACHE_DIR"):
+        for name in ("XDG_CACHE_HOME", "LOCALAPPDATA"):
             monkeypatch.delenv(name, raising=False)
         monkeypatch.chdir(m.cwd)
         before = snapshot(m.home, m.cwd)
         for argv in (["explain", "invalid x-api-key"], ["explain", "--json", "model not found: claude-3"]):
-            explain_command(build_parser().parse_args(["--guides", str(GUIDES), *argv]))
+            a = build_parser().parse_args(["--guides", str(GUIDES), *argv])
+            explain_command(a.text, as_json=a.json, lang=a.lang, limit=a.limit, guides=a.guides)
         capsys.readouterr()
         found = changes(before, snapshot(m.home, m.cwd))
     assert found == []

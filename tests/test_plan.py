@@ -7,15 +7,43 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import FIXTURES, GUIDES, ROOT
 
-from generator.catalogue import load_catalogue
-from generator.checks.plan import PLAN_FILE, compile_plan, guides_hash, is_fresh, load_plan
+from generator.check.plan import compile_plan, guides_hash, is_fresh, load_plan, write_plan
+from generator.kb.catalogue import load_catalogue
+from generator.paths import PLAN_FILE
 
 
-def test_committed_plan_is_fresh() -> None:
+def test_render_builds_a_fresh_plan_that_check_uses() -> None:
+    # The plan is built (render, the mkdocs hook, the install), never committed.
     cat = load_catalogue(GUIDES)
-    assert is_fresh(cat, GUIDES), "run: python -m generator render"
+    write_plan(cat, GUIDES)
+    assert is_fresh(cat, GUIDES)
+    plan, problems = load_plan(None)
+    assert problems == [] and plan == json.loads(PLAN_FILE.read_text(encoding="utf-8"))
+
+
+def test_a_code_change_makes_the_plan_stale(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The stamp covers the code that shapes the plan, not only the guides.
+    import shutil
+
+    import generator.paths as paths
+
+    copy = tmp_path / "generator"
+    shutil.copytree(paths.PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "*.json"))
+    monkeypatch.setattr(paths, "PACKAGE", copy)
+    before = guides_hash(GUIDES)
+    kinds = copy / "check" / "kinds.py"
+    kinds.write_text(kinds.read_text(encoding="utf-8") + "# changed\n", encoding="utf-8")
+    assert guides_hash(GUIDES) != before
+
+
+def test_no_compiled_file_is_committed() -> None:
+    tracked = subprocess.run(
+        ["git", "ls-files", "generator"], cwd=ROOT, capture_output=True, text=True, timeout=30
+    ).stdout.split()
+    assert tracked and not [t for t in tracked if t.endswith(".json")]
 
 
 def test_offline_check_imports_neither_pydantic_yaml_jinja_nor_httpx(tmp_path: Path) -> None:
@@ -38,7 +66,7 @@ def test_stale_or_foreign_guides_are_compiled_on_the_fly() -> None:
     plan, problems = load_plan(valid)
     assert problems == [] and plan is not None
     assert [c["id"] for c in plan["checks"]] == ["demo/key-shape"]
-    assert plan["hash"] == guides_hash(valid) != json.loads(PLAN_FILE.read_text(encoding="utf-8"))["hash"]
+    assert plan["hash"] == guides_hash(valid) != guides_hash(GUIDES)
 
 
 def test_broken_guides_give_problems_not_a_plan() -> None:

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES
 
-from generator.catalogue import load_catalogue
-from generator.render import fence, md_text, render_site
+from generator.kb.catalogue import load_catalogue
+from generator.site.render import fence, md_text, render_site
 
 GOLDEN = FIXTURES / "golden"
 VALID = FIXTURES / "guides" / "valid"

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from generator.urls import site_url
+    from generator.site.urls import site_url
 
     out = tmp_path_factory.mktemp("site")
     build_site(out, site_url())
@@ -40,7 +40,7 @@ def test_every_docs_url_resolves_to_a_page_with_that_anchor(site: Path) -> None:
             timeout=60,
         ).stdout
     )
-    from generator.urls import site_url
+    from generator.site.urls import site_url
 
     base = site_url()
     assert doc["entries"]

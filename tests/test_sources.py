@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from generator.checks.sources import read_settings
+from generator.check.sources import read_settings
 
 
 def test_settings_file_env_wins_over_shell_and_names_what_it_shadows(machine) -> None:

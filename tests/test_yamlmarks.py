@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.yamlmarks import YamlProblem, load
+from generator.kb.yamlmarks import YamlProblem, load
 
 
 def test_lines_point_at_keys_and_items() -> None:

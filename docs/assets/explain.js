@@ -1,7 +1,7 @@
 /*
  * "Paste your error" box of the landing pages.
  *
- * It loads assets/explain.json (written at build time by generator/explain_index.py from the
+ * It loads assets/explain.json (written at build time by generator/explain/index.py from the
  * guides' `match:` declarations; the same file `python -m generator explain` uses), normalises
  * the pasted text exactly as generator/normalise.py does, scores the entries exactly as
  * generator/explain.py does, and lists the best ones as links to their pages. No server, no

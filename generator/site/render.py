@@ -13,12 +13,12 @@ from urllib.parse import quote
 import jinja2
 import yaml
 
-from generator import codes
-from generator.catalogue import Catalogue, resolve
-from generator.checks.kinds import KINDS
-from generator.labels import ui
-from generator.model import Entry, Guide, Text
-from generator.urls import LANGS
+from generator.kb import codes
+from generator.kb.catalogue import Catalogue, resolve
+from generator.check.kinds import KINDS
+from generator.kb.labels import ui
+from generator.kb.model import Entry, Guide, Text
+from generator.site.urls import LANGS
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 # Hand-written files under docs/ that rendering must never delete.

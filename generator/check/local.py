@@ -8,12 +8,12 @@ import unicodedata
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from generator.checks.environment import Environment, Result
-from generator.checks.sources import Resolution
+from generator.check.environment import Environment, Result
+from generator.check.sources import Resolution
 from generator.secrets import is_secret_name, mask
 
 if TYPE_CHECKING:
-    from generator.checks.params import (
+    from generator.check.params import (
         AgreeParams,
         ConflictParams,
         DeprecatedParams,

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
-from generator.checks.environment import Environment, Result
-from generator.checks.kinds import KINDS, Status
-from generator.urls import entry_url, provider_url
+from generator.check.environment import Environment, Result
+from generator.check.kinds import KINDS, Status
+from generator.site.urls import entry_url, provider_url
 
 Probe = Callable[[Any, Environment], Result]
 
@@ -19,14 +19,14 @@ Probe = Callable[[Any, Environment], Result]
 def probe_for(kind: str) -> Probe:
     """The probe function of a kind; the HTTP module is imported only when a network check runs."""
     if kind in ("http-json", "http-paid"):
-        from generator.checks.http import http_json
+        from generator.check.http import http_json
 
         return http_json
     if kind in ("aws-call", "gcp-call"):
-        from generator.checks import cloud_calls
+        from generator.check import cloud_calls
 
         return cloud_calls.aws_call if kind == "aws-call" else cloud_calls.gcp_refresh
-    from generator.checks import cloud, litellm_config, local
+    from generator.check import cloud, litellm_config, local
 
     table: dict[str, Probe] = {
         "aws-region": cloud.aws_region,

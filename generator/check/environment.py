@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator.checks.sources import Settings, read_settings
+from generator.check.sources import Settings, read_settings
 
 if TYPE_CHECKING:
     import httpx

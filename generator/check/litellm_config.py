@@ -5,28 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.checks.environment import Environment, Result
-from generator.checks.files import ParsedFile, read_yaml
+from generator.check.environment import Environment, Result
+from generator.check.files import ParsedFile, read_yaml
 
 if TYPE_CHECKING:
-    from generator.checks.params import LitellmConfigParams
-
-# Routes LiteLLM understands for Claude and the usual gateways; anything else with a slash is let through
-# (LiteLLM has over a hundred), but a bare model name is the "LLM Provider NOT provided" mistake.
-KNOWN_ROUTES = (
-    "anthropic",
-    "bedrock",
-    "bedrock_converse",
-    "vertex_ai",
-    "openrouter",
-    "openai",
-    "litellm_proxy",
-    "azure",
-    "azure_ai",
-    "hosted_vllm",
-    "ollama",
-    "gemini",
-)
+    from generator.check.params import LitellmConfigParams
 
 
 def find_config(p: LitellmConfigParams, env: Environment) -> Path | None:

@@ -10,13 +10,13 @@ import time
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
-from generator.checks.bounded import Overrun, within
-from generator.checks.environment import Environment, Result
+from generator.check.bounded import Overrun, within
+from generator.check.environment import Environment, Result
 
 if TYPE_CHECKING:
     import httpx
 
-    from generator.checks.params import HttpParams
+    from generator.check.params import HttpParams
 
 # Bodies past this are not read: a models list is a few hundred KB at most.
 MAX_BODY = 5 * 1024 * 1024

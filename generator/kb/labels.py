@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
-UI_FILE = Path(__file__).resolve().parent / "templates" / "ui.yaml"
+UI_FILE = Path(__file__).resolve().parent.parent / "site" / "templates" / "ui.yaml"
 
 
 @cache

@@ -13,11 +13,11 @@ from typing import Any
 
 from mkdocs.plugins import event_priority
 
-from generator import site_i18n
-from generator.catalogue import load_catalogue
-from generator.explain_index import write_explain_files
-from generator.labels import ui
-from generator.render import nav, nav_title, render_site
+from generator.site import i18n as site_i18n
+from generator.kb.catalogue import load_catalogue
+from generator.explain.index import write_explain_files
+from generator.kb.labels import ui
+from generator.site.render import nav, nav_title, render_site
 
 log = logging.getLogger("mkdocs.hooks.generator")
 
@@ -34,7 +34,7 @@ def on_config(config: Any, **_: Any) -> Any:
     write_explain_files(
         cat, Path(config["docs_dir"]), root / "guides"
     )  # the paste box's index, and explain's
-    from generator.checks.plan import write_plan
+    from generator.check.plan import write_plan
     from generator.paths import default_guides_dir
 
     if (root / "guides").resolve() == default_guides_dir().resolve():
@@ -73,7 +73,7 @@ def on_page_markdown(markdown: str, page: Any, config: Any, **_: Any) -> str:
     return markdown
 
 
-# --- Rough edges of static-i18n (generator/site_i18n.py explains each one) -------------------
+# --- Rough edges of static-i18n (generator/site/i18n.py explains each one) -------------------
 
 
 def on_template_context(context: Any, template_name: str, config: Any, **_: Any) -> Any:

@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from generator.checks.params import Params
+    from generator.check.params import Params
 
 
 class Status(StrEnum):
@@ -48,17 +48,15 @@ class Kind:
     cost: Cost
     """What running it costs."""
     params: str
-    """Name of its parameter class in `generator.checks.params`."""
+    """Name of its parameter class in `generator.check.params`."""
     outcomes: dict[str, Status]
     """Every outcome it can report, with its status."""
     values: tuple[str, ...] = ()
     """Placeholder names its outcome texts may use."""
-    open_outcomes: bool = False
-    """Whether params may name further outcomes (`wrong_prefixes`, `wrong_hosts`)."""
 
     @property
     def params_class(self) -> type[Params]:
-        from generator.checks import params
+        from generator.check import params
 
         cls: type[Params] = getattr(params, self.params)
         return cls
@@ -110,7 +108,6 @@ KINDS: dict[str, Kind] = {
                 "unexpected-prefix": Status.WARN,
             },
             (*_SETTING_VALUES, "expected", "position", "prefix"),
-            open_outcomes=True,
         ),
         Kind(
             "settings-conflict",
@@ -133,7 +130,6 @@ KINDS: dict[str, Kind] = {
                 "plain-http": Status.WARN,
             },
             (*_SETTING_VALUES, "default", "expected", "host", "suffix"),
-            open_outcomes=True,
         ),
         Kind(
             "model-id",
@@ -296,7 +292,7 @@ KINDS["http-paid"] = Kind(
 
 def extra_outcomes(kind: Kind, params: Params) -> set[str]:
     """Outcome names a check's params add to its kind's fixed set."""
-    from generator.checks.params import HttpParams, KeyShapeParams, UrlParams
+    from generator.check.params import HttpParams, KeyShapeParams, UrlParams
 
     if isinstance(params, KeyShapeParams):
         return set(params.wrong_prefixes.values())

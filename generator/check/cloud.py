@@ -6,12 +6,12 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.checks.environment import Environment, Result
-from generator.checks.files import adc_default_path, aws_files, read_json
+from generator.check.environment import Environment, Result
+from generator.check.files import adc_default_path, aws_files, read_json
 from generator.secrets import mask
 
 if TYPE_CHECKING:
-    from generator.checks.params import AwsParams, GcpParams
+    from generator.check.params import AwsParams, GcpParams
 
 REGION = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d+$")
 DEFAULT_REGION = "us-east-1"

@@ -9,10 +9,10 @@ from collections.abc import Iterable
 from typing import Any, TextIO
 
 from generator import __version__
-from generator.checks.kinds import Status
-from generator.checks.runner import Finding
+from generator.check.kinds import Status
+from generator.check.runner import Finding
+from generator.contract import CRASHED, FAILED, OK, SCHEMA_VERSION
 
-SCHEMA_VERSION = 1
 SYMBOLS = {Status.PASS: "✓", Status.WARN: "!", Status.FAIL: "✗", Status.SKIP: "-", Status.ERROR: "‼"}
 ASCII = {
     Status.PASS: "[ok]",
@@ -33,10 +33,10 @@ def exit_code(findings: list[Finding], strict: bool) -> int:
     """0 nothing failed; 1 a failure (or a warning with --strict); 3 a crash and no failure."""
     statuses = {f.status for f in findings}
     if Status.FAIL in statuses or (strict and Status.WARN in statuses):
-        return 1
+        return FAILED
     if Status.ERROR in statuses:
-        return 3
-    return 0
+        return CRASHED
+    return OK
 
 
 def unicode_ok(stream: TextIO) -> bool:

@@ -7,40 +7,46 @@ few tens of milliseconds.
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import sys
+from pathlib import Path
 from typing import Any
 
-from generator.explain import Match
+from generator.contract import FAILED, OK, SCHEMA_VERSION, USAGE
+from generator.explain.match import Match
 
-MATCHED, NOTHING, USAGE = 0, 1, 2
-SCHEMA_VERSION = 1
+MATCHED, NOTHING = OK, FAILED
 _LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
 
 
-def explain_command(args: argparse.Namespace) -> int:
-    from generator.explain import Index, explain
-    from generator.explain_index import cached_index_data
-    from generator.labels import current_lang
+def explain_command(
+    text_arg: str,
+    *,
+    as_json: bool = False,
+    lang: str | None = None,
+    limit: int = 3,
+    guides: Path | None = None,
+) -> int:
+    from generator.explain.index import cached_index_data
+    from generator.explain.match import Index, explain
+    from generator.kb.labels import current_lang
 
-    lang = current_lang(args.lang)
+    lang = current_lang(lang)
     # The labels travel in the cached index, so a warm call reads no YAML at all.
-    data = cached_index_data(getattr(args, "guides", None))
+    data = cached_index_data(guides)
     labels: dict[str, str] = data["labels"][lang]
-    text = _read_text(args.text, labels)
+    text = _read_text(text_arg, labels)
     if not text.strip():
         print(labels["explain_empty"], file=sys.stderr)
         return USAGE
-    limit = getattr(args, "limit", 3)
     if limit < 1:
         print(labels["explain_bad_limit"], file=sys.stderr)
         return USAGE
     if data.get("problems"):
         print(labels["explain_bad_guides"].format(count=len(data["problems"])), file=sys.stderr)
     matches = _shown(explain(text, Index.from_data(data)), limit)
-    if args.json:
+    if as_json:
         doc = {"schema_version": SCHEMA_VERSION, "lang": lang, "matches": [_json(m, lang) for m in matches]}
         print(json.dumps(doc, ensure_ascii=False, indent=2))
     elif matches:
@@ -72,7 +78,7 @@ def _shown(matches: list[Match], limit: int) -> list[Match]:
 
 
 def _json(m: Match, lang: str) -> dict[str, Any]:
-    from generator.urls import entry_url
+    from generator.site.urls import entry_url
 
     e = m.entry
     return {
@@ -87,7 +93,7 @@ def _json(m: Match, lang: str) -> dict[str, Any]:
 
 
 def _text(k: int, m: Match, lang: str, labels: dict[str, str]) -> str:
-    from generator.urls import entry_url
+    from generator.site.urls import entry_url
 
     e = m.entry
     lines = [f"{k}. {e.title[lang]}", f"   {e.id} · {labels['explain_score']} {m.score}"]

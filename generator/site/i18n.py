@@ -24,8 +24,6 @@ from urllib.parse import urlsplit
 
 # The index file Material's search plugin writes (static-i18n rewrites it with both languages).
 SEARCH_INDEX = Path("search") / "search_index.json"
-# lunr settings Material derives from the theme language (partials/languages/<lang>.html).
-SEARCH_KEYS = ("lang", "separator", "pipeline")
 
 
 @dataclass(frozen=True)

@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator.checks import output
-from generator.checks.environment import Environment
-from generator.checks.plan import load_plan
-from generator.checks.runner import Finding, Planned, in_use, run, select
-from generator.labels import pick_lang
+from generator.check import output
+from generator.check.environment import Environment
+from generator.check.plan import load_plan
+from generator.check.runner import Finding, Planned, in_use, run, select
+from generator.contract import SCHEMA_VERSION, USAGE
+from generator.kb.labels import pick_lang
 from generator.secrets import Scrubber, scrub_logs
 
 if TYPE_CHECKING:
     import httpx
-
-USAGE = 2
 
 
 def make_client(timeout: float) -> httpx.Client:
@@ -56,8 +55,42 @@ def settings_named(items: list[Planned]) -> tuple[list[str], set[str]]:
     return names, secret
 
 
+@dataclass(frozen=True)
+class CheckOptions:
+    """What the command line asked `check` for."""
+
+    targets: list[str] = field(default_factory=list)
+    """Providers or `provider/check` IDs; empty means every check."""
+    offline: bool = False
+    """Touch no network."""
+    live: bool = False
+    """Also run the checks that spend tokens."""
+    json: bool = False
+    """One JSON document on stdout."""
+    ndjson: bool = False
+    """One JSON line per finding as it finishes, then a summary line."""
+    report: bool = False
+    """A Markdown report for a support ticket."""
+    sources: bool = False
+    """Print where each setting comes from, then stop."""
+    lang: str | None = None
+    """Output language; None picks it from the locale."""
+    strict: bool = False
+    """Exit 1 on warnings too."""
+    timeout: float = 5.0
+    """Seconds per network probe."""
+    deadline: float = 15.0
+    """Seconds for the whole run."""
+    verbose: bool = False
+    """Show evidence and passing checks in full."""
+    litellm_config: Path | None = None
+    """A LiteLLM proxy `config.yaml` named on the command line."""
+    guides: Path | None = None
+    """A guides folder other than the bundled one."""
+
+
 def check_command(
-    args: argparse.Namespace,
+    args: CheckOptions,
     *,
     environ: dict[str, str] | None = None,
     home: Path | None = None,
@@ -65,7 +98,7 @@ def check_command(
     client: Any = None,
 ) -> int:
     environ = dict(os.environ) if environ is None else environ
-    if getattr(args, "litellm_config", None):
+    if args.litellm_config:
         # The flag wins over the variable, as `litellm --config` does.
         environ = {**environ, "LITELLM_CONFIG": str(args.litellm_config)}
     lang = pick_lang(args.lang, environ)
@@ -102,7 +135,7 @@ def check_command(
         aliases=plan.get("aliases", {}),
         env_label=L["source_env"],
     )
-    from generator.checks.files import file_secrets
+    from generator.check.files import file_secrets
 
     scrub = Scrubber([*env.settings.secrets(), *file_secrets(environ, env.home, env.cwd)])
     scrub_logs(scrub)
@@ -164,7 +197,8 @@ def check_command(
     if args.ndjson:
         output.write(
             sys.stdout,
-            scrub(output.ndjson_line({"schema_version": 1, "summary": output.summary(findings)})) + "\n",
+            scrub(output.ndjson_line({"schema_version": SCHEMA_VERSION, "summary": output.summary(findings)}))
+            + "\n",
         )
     elif args.json:
         import json

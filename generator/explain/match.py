@@ -1,7 +1,7 @@
 """Match a pasted error to the entries whose `match:` declarations recognise it.
 
 The index is compiled once from the catalogue (or from its cached JSON form, see
-`explain_index.py`). Each declared pattern is split at its top-level `|`; each alternative keeps
+`index.py`). Each declared pattern is split at its top-level `|`; each alternative keeps
 the longest literal every match must contain. A text is first cut into 4-character grams, the
 grams pick the alternatives whose literal may occur, and only those regexes run (compiled on
 first use). That keeps a call fast with 10,000 declared patterns. A regex is tried on the
@@ -18,14 +18,15 @@ providers' entries read the same words of a text that names neither, they get th
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from generator.normalise import Normalised, adapt_pattern, normalise
+from generator.explain.normalise import Normalised, normalise
+from generator.explain.patterns import GRAM, choose_grams
 
 if TYPE_CHECKING:
-    from generator.catalogue import Catalogue
+    from generator.kb.catalogue import Catalogue
 
 __all__ = [
     "Index",
@@ -33,11 +34,7 @@ __all__ = [
     "Match",
     "Pattern",
     "Why",
-    "choose_grams",
-    "compile_patterns",
     "explain",
-    "required_literal",
-    "split_alternatives",
 ]
 
 # Points; see the module docstring for what each stands for.
@@ -53,7 +50,6 @@ HINT_CAP = 6
 MAX_POINTS = PATTERN_HIT + WEIGHT_CAP // 2 + EXTRA_PATTERN_CAP + STATUS_MATCH + TYPE_MATCH + HINT_CAP
 # Two readings of the same words: spans overlapping by at least this share of the shorter one.
 SAME_SPAN = 0.5
-GRAM = 4
 # Nobody reads further down a list of matches; the cut also bounds the pairwise tie check.
 MAX_MATCHES = 50
 FLAGS = re.IGNORECASE | re.ASCII  # ASCII: `\w`, `\d`, `\b` as in JavaScript
@@ -177,7 +173,7 @@ class Index:
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Index:
-        """Build from the index document (`explain_index.index_data`)."""
+        """Build from the index document (`index.index_data`)."""
         entries = []
         for order, rec in enumerate(data["entries"]):
             entries.append(
@@ -199,7 +195,7 @@ class Index:
 
     @classmethod
     def from_catalogue(cls, cat: Catalogue) -> Index:
-        from generator.explain_index import index_data
+        from generator.explain.index import index_data
 
         return cls.from_data(index_data(cat))
 
@@ -241,116 +237,6 @@ class Index:
 
 def _pattern(rec: Mapping[str, Any]) -> Pattern:
     return Pattern(rec["source"], rec["regex"], rec["literal"], rec["weight"], rec.get("gram"))
-
-
-def choose_grams(literals: Sequence[str]) -> list[str]:
-    """The gram each literal is filed under: its rarest gram among all the literals, so a common
-    one ("erro") wakes few regexes; empty for literals too short to file."""
-    counts: dict[str, int] = {}
-    for literal in literals:
-        for g in _grams(literal):
-            counts[g] = counts.get(g, 0) + 1
-    return [min(_grams(lit), key=lambda g: (counts[g], g)) if len(lit) >= GRAM else "" for lit in literals]
-
-
-def _grams(literal: str) -> set[str]:
-    return {literal[k : k + GRAM] for k in range(len(literal) - GRAM + 1)}
-
-
-# --- compiling declared patterns --------------------------------------------------------------
-_QUANT = re.compile(r"[?*+]|\{[0-9]*(?:,[0-9]*)?\}", re.ASCII)
-_OPTIONAL = re.compile(r"[?*]|\{0*(?:,[0-9]*)?\}", re.ASCII)
-
-
-def split_alternatives(pattern: str) -> list[str]:
-    """The top-level alternatives of a regex (`a|b(c|d)` → `a`, `b(c|d)`)."""
-    parts, start, depth, i, in_class = [], 0, 0, 0, False
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = c != "]"
-        elif c == "[":
-            in_class = True
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c == "|" and depth == 0:
-            parts.append(pattern[start:i])
-            start = i + 1
-        i += 1
-    parts.append(pattern[start:])
-    return parts
-
-
-def required_literal(alternative: str) -> tuple[str, int]:
-    """The longest run of literal text every match of a `|`-free regex contains, and the count
-    of all such literal characters (the alternative's weight)."""
-    runs: list[str] = []
-    run: list[str] = []
-    i, depth, n = 0, 0, len(alternative)
-
-    def close() -> None:
-        if run:
-            runs.append("".join(run))
-            run.clear()
-
-    while i < n:
-        c = alternative[i]
-        char: str | None = None
-        if c == "\\":
-            nxt = alternative[i + 1 : i + 2]
-            # An escaped punctuation mark is that mark; `\d`, `\b`, `\1`... are not literals.
-            char = nxt if nxt and not nxt.isalnum() else None
-            i += 2
-        elif c == "[":
-            i += 1
-            while i < n and alternative[i] != "]":
-                i += 2 if alternative[i] == "\\" else 1
-            i += 1
-        elif c == "(":
-            depth += 1
-            i += 1
-        elif c == ")":
-            depth -= 1
-            i += 1
-        elif c in ".^$|":
-            i += 1
-        elif c in "?*+" or (c == "{" and _QUANT.match(alternative, i)):
-            q = _QUANT.match(alternative, i)
-            i = q.end() if q else i + 1
-        else:
-            char = c
-            i += 1
-        if char is None or depth > 0:
-            close()
-            continue
-        q = _QUANT.match(alternative, i)
-        if q and _OPTIONAL.fullmatch(q.group(0)):
-            close()  # the character may be absent
-        elif q:
-            run.append(char.lower())
-            close()  # the character may repeat: what follows is not next to it
-        else:
-            run.append(char.lower())
-    close()
-    longest = max(runs, key=len, default="")
-    return longest, sum(len(r) for r in runs)
-
-
-def compile_patterns(declared: Iterable[str]) -> list[dict[str, Any]]:
-    """Declared patterns as index records: one per top-level alternative."""
-    out: list[dict[str, Any]] = []
-    for source in declared:
-        for alt in split_alternatives(adapt_pattern(source)):
-            if not alt:
-                continue  # an empty alternative would match every text
-            literal, weight = required_literal(alt)
-            out.append({"source": source, "regex": alt, "literal": literal, "weight": weight})
-    return out
 
 
 # --- matching ---------------------------------------------------------------------------------

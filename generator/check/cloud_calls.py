@@ -11,14 +11,14 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator.checks.bounded import Overrun, within
-from generator.checks.cloud import DEFAULT_REGION, REGION
-from generator.checks.environment import Environment, Result
-from generator.checks.files import adc_default_path
-from generator.checks.kinds import KINDS
+from generator.check.bounded import Overrun, within
+from generator.check.cloud import DEFAULT_REGION, REGION
+from generator.check.environment import Environment, Result
+from generator.check.files import adc_default_path
+from generator.check.kinds import KINDS
 
 if TYPE_CHECKING:
-    from generator.checks.params import CloudCallParams
+    from generator.check.params import CloudCallParams
 
 _EXPIRED = ("ExpiredToken", "ExpiredTokenException", "RequestExpired")
 _INVALID = (

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from generator.yamlmarks import Loc, Marked
+from generator.kb.yamlmarks import Loc, Marked
 
 
 @dataclass(frozen=True, order=True)

@@ -11,13 +11,13 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from generator import codes
-from generator.checks.kinds import KINDS, SOURCE_IDS, extra_outcomes
-from generator.checks.params import Params
-from generator.model import CheckSpec, Entry, Guide, ModelTable
+from generator.check.kinds import KINDS, SOURCE_IDS, extra_outcomes
+from generator.check.params import Params
+from generator.kb import codes
+from generator.kb.model import CheckSpec, Entry, Guide, ModelTable
+from generator.kb.problems import Problem, dotted, from_pydantic
+from generator.kb.yamlmarks import Loc, Marked, YamlProblem, load
 from generator.paths import default_guides_dir
-from generator.problems import Problem, dotted, from_pydantic
-from generator.yamlmarks import Loc, Marked, YamlProblem, load
 
 MODELS_FILE = "models.yaml"
 

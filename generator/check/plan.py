@@ -1,42 +1,30 @@
 """The compiled check plan: what `check` needs from the guides, as JSON, so it starts without pydantic or YAML.
 
-`render` and the mkdocs hook write `generator/checkplan.json`; `check` uses it while the hash of the
-guides still matches, and otherwise loads and validates the guides as `validate` does. The file is
-committed and a test keeps it fresh, so an installed wheel starts fast too.
+`render`, the mkdocs hook and the install (`hatch_build.py`) write `generator/check/plan.json`
+(git-ignored); `check` uses it while its stamp matches the guides and the code, and otherwise
+compiles the guides in memory as `validate` loads them, so an edited guide is seen at once.
 """
 
 from __future__ import annotations
 
 import json
-import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator import __version__
+from generator.paths import PLAN_FILE, content_hash
 
 if TYPE_CHECKING:
-    from generator.catalogue import Catalogue
-    from generator.model import ModelTable, Text
+    from generator.kb.catalogue import Catalogue
+    from generator.kb.model import ModelTable, Text
 
-PLAN_FILE = Path(__file__).resolve().parent.parent / "checkplan.json"
 PLAN_VERSION = 1
-# Inputs besides the guides whose change makes a plan stale.
-_CODE_INPUTS = ("checks/kinds.py", "templates/ui.yaml", "checks/plan.py")
 UI_PREFIXES = ("cli_", "report_", "source_")
 
 
 def guides_hash(guides_dir: Path) -> str:
-    """A fingerprint of the guides and of the code that compiles them.
-
-    It only has to notice an edit, not resist an attacker, and `hashlib` alone costs `check` 10 ms
-    of start-up, so a CRC of every input (with its length) does the job.
-    """
-    parts = [f"{PLAN_VERSION}:{__version__}".encode()]
-    for path in sorted(guides_dir.glob("*.yaml")):
-        parts.append(path.name.encode() + b"\0" + path.read_bytes())
-    package = Path(__file__).resolve().parent.parent
-    parts += [(package / rel).read_bytes() for rel in _CODE_INPUTS]
-    return "-".join(f"{zlib.crc32(part):08x}{len(part):x}" for part in parts)
+    """The plan's stamp: its format, the version and the shared content hash."""
+    return f"{PLAN_VERSION}:{__version__}:{content_hash(guides_dir)}"
 
 
 def _text(t: Text | None) -> dict[str, str] | None:
@@ -73,8 +61,8 @@ def known_ids(table: ModelTable | None) -> dict[str, list[str]]:
 def compile_plan(cat: Catalogue, guides_dir: Path) -> dict[str, Any]:
     from dataclasses import asdict
 
-    from generator.catalogue import params_of, resolve
-    from generator.labels import ui
+    from generator.kb.catalogue import params_of, resolve
+    from generator.kb.labels import ui
 
     checks = []
     for gf, index, spec in cat.checks():
@@ -161,7 +149,7 @@ def load_plan(guides_dir: Path | None) -> tuple[dict[str, Any] | None, list[str]
             return plan, []
     except (OSError, ValueError):
         pass  # absent or damaged: compile from the guides below
-    from generator.catalogue import load_catalogue
+    from generator.kb.catalogue import load_catalogue
 
     cat = load_catalogue(root)
     if cat.problems:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.checks.kinds import KINDS
-from generator.model import Guide
+from generator.check.kinds import KINDS
+from generator.kb.model import Guide
 
 
 def guide_schema() -> dict[str, Any]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.checks.sources import FileProblem, display
+from generator.check.sources import FileProblem, display
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,13 @@
 """The `explain` index as a JSON document: for the site (`docs/assets/explain.json`) and for the
-command line (`generator/explainindex.json`).
+command line (`generator/explain/index.json`).
 
 One document serves both: the browser box and `python -m generator explain` read the same
 declarations, compiled by the same code (`explain.compile_patterns`), so the two cannot drift.
 
 The command line must answer in well under half a second, and loading and validating every guide
 takes longer than that. So, as `check` does with its plan, the command-line document is compiled
-ahead: the mkdocs hook writes `generator/explainindex.json` (committed, so an installed wheel is
-fast from its first call), stamped with a hash of the guides and of the code that compiles them.
+ahead: `render`, the mkdocs hook and the install write `generator/explain/index.json` (git-ignored),
+stamped with a hash of the guides and of the code that compiles them.
 When the hash no longer matches (a guide edited since), the document is compiled from the guides
 in memory for that call (about a second; contributors then run `render`). Nothing is written to
 the reader's files. This module imports nothing heavy until a compile is needed.
@@ -15,13 +15,15 @@ the reader's files. This module imports nothing heavy until a compile is needed.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from generator.paths import EXPLAIN_FILE
+from generator.paths import content_hash as shared_hash
+
 if TYPE_CHECKING:
-    from generator.catalogue import Catalogue
+    from generator.kb.catalogue import Catalogue
 
 __all__ = [
     "CLI_FILE",
@@ -39,11 +41,7 @@ __all__ = [
 # Bump when the document's shape changes.
 FORMAT = 2
 SITE_FILE = Path("assets") / "explain.json"
-_HERE = Path(__file__).resolve().parent
-CLI_FILE = _HERE / "explainindex.json"
-# Files besides the guides whose changes alter the document (compiled patterns, labels): hashed
-# with them.
-_CODE = ("normalise.py", "explain.py", "explain_index.py", "templates/ui.yaml")
+CLI_FILE = EXPLAIN_FILE
 # UI labels the command prints, carried in the cached document so a warm call needs no YAML.
 LABEL_PREFIXES = ("explain_", "cli_")
 # How many causes the command line shows.
@@ -53,8 +51,8 @@ TOP_CAUSES = 2
 def index_data(cat: Catalogue, *, site: bool = False) -> dict[str, Any]:
     """The index document. `site=True` leaves out what the browser does not show (causes,
     fixes) and adds page URLs relative to the site root."""
-    from generator.catalogue import resolve
-    from generator.explain import choose_grams, compile_patterns
+    from generator.explain.patterns import choose_grams, compile_patterns
+    from generator.kb.catalogue import resolve
 
     entries = []
     for g, e in cat.entries():
@@ -112,20 +110,15 @@ def write_site_index(cat: Catalogue, docs_dir: Path) -> bool:
 
 
 def content_hash(root: Path) -> str:
-    """Hash of the guides' bytes and of the code that compiles them (mtimes differ per clone)."""
-    h = hashlib.sha256(f"explain:{FORMAT}".encode())
-    for path in sorted(root.glob("*.yaml")):
-        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    for rel in _CODE:
-        h.update((_HERE / rel).read_bytes())
-    return h.hexdigest()
+    """The document's stamp: its format and the shared content hash of guides and code."""
+    return f"explain:{FORMAT}:{shared_hash(root)}"
 
 
 def cli_data(cat: Catalogue, root: Path) -> dict[str, Any]:
     """The command-line document: the index, the labels the command prints, the hash it is for,
     and the guides' problems (a reader pasting an error is not the one to fix a guide, so an index
     of the entries that loaded is still worth having)."""
-    from generator.labels import ui
+    from generator.kb.labels import ui
 
     data = index_data(cat)
     data["hash"] = content_hash(root)
@@ -138,7 +131,7 @@ def cli_data(cat: Catalogue, root: Path) -> dict[str, Any]:
 
 
 def cli_text(cat: Catalogue, root: Path) -> str:
-    """`generator/explainindex.json` exactly (stable, so an unchanged index is not rewritten)."""
+    """`generator/explain/index.json` exactly (stable, so an unchanged index is not rewritten)."""
     return json.dumps(cli_data(cat, root), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
@@ -177,6 +170,6 @@ def cached_index_data(root: Path | None = None) -> dict[str, Any]:
             return data
     except (OSError, ValueError):
         pass  # absent or damaged: compile below
-    from generator.catalogue import load_catalogue
+    from generator.kb.catalogue import load_catalogue
 
     return cli_data(load_catalogue(root), root)

@@ -1,4 +1,4 @@
-"""The contributor commands: validate, schema, list, render."""
+"""The contributor commands on the knowledge base: validate, schema, list."""
 
 from __future__ import annotations
 
@@ -7,13 +7,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from generator.catalogue import Catalogue, load_catalogue
-from generator.checks.kinds import KINDS
+from generator.check.kinds import KINDS
+from generator.contract import SCHEMA_VERSION, USAGE
+from generator.kb.catalogue import Catalogue, load_catalogue
 
-SCHEMA_VERSION = 1
 
-
-def _loaded(guides: Path | None) -> Catalogue | None:
+def loaded(guides: Path | None) -> Catalogue | None:
     """The catalogue, or None after printing its problems (callers then exit 2)."""
     cat = load_catalogue(guides)
     if cat.problems:
@@ -32,7 +31,7 @@ def validate(guides: Path | None) -> int:
     if cat.problems:
         n_files = len({p.path for p in cat.problems})
         print(f"{len(cat.problems)} problem(s) in {n_files} file(s).")
-        return 2
+        return USAGE
     entries = sum(len(g.entries) for g in cat.guides)
     checks = sum(len(g.checks) for g in cat.guides)
     print(f"ok: {files} file(s), {entries} entries, {checks} checks.")
@@ -40,7 +39,7 @@ def validate(guides: Path | None) -> int:
 
 
 def schema() -> int:
-    from generator.schema import guide_schema
+    from generator.kb.schema import guide_schema
 
     print(json.dumps(guide_schema(), indent=2, ensure_ascii=False))
     return 0
@@ -48,7 +47,7 @@ def schema() -> int:
 
 def list_document(cat: Catalogue) -> dict[str, Any]:
     """The `list --json` document (DESIGN.md)."""
-    from generator.urls import entry_urls
+    from generator.site.urls import entry_urls
 
     entries = []
     for g, e in cat.entries():
@@ -92,9 +91,9 @@ def list_command(guides: Path | None, *, as_json: bool, kinds: bool) -> int:
             print(f"    values: {', '.join(kind.values)}")
             print("    outcomes: " + ", ".join(f"{k}={v.value}" for k, v in kind.outcomes.items()))
         return 0
-    cat = _loaded(guides)
+    cat = loaded(guides)
     if cat is None:
-        return 2
+        return USAGE
     doc = list_document(cat)
     if as_json:
         print(json.dumps(doc, ensure_ascii=False, indent=2))
@@ -103,36 +102,4 @@ def list_command(guides: Path | None, *, as_json: bool, kinds: bool) -> int:
         print(f"{e['id']:50} {','.join(e['covers']):12} {e['title']['en']}")
     for c in doc["checks"]:
         print(f"{c['id']:50} {c['cost']:10} {c['title']['en']}")
-    return 0
-
-
-def render_command(guides: Path | None, docs: Path | None, *, check: bool) -> int:
-    from generator.render import render_site
-
-    cat = _loaded(guides)
-    if cat is None:
-        return 2
-    result = render_site(cat, docs or Path("docs"), write=not check)
-    from generator.checks.plan import PLAN_FILE, is_fresh, write_plan
-    from generator.paths import default_guides_dir
-
-    # The compiled check plan belongs to the bundled guides only; other folders compile on the fly.
-    root = guides or default_guides_dir()
-    if root.resolve() == default_guides_dir().resolve():
-        if check and not is_fresh(cat, root):
-            result.changed.append(PLAN_FILE)
-        elif not check:
-            write_plan(cat, root)
-            from generator.explain_index import write_cli_index
-
-            write_cli_index(cat, root)
-    if check:
-        if result.changed:
-            for path in result.changed[:20]:
-                print(f"out of date: {path}", file=sys.stderr)
-            print("Run: python -m generator render", file=sys.stderr)
-            return 1
-        print(f"up to date: {result.total} page(s)")
-        return 0
-    print(f"{len(result.changed)} of {result.total} page(s) written, {len(result.removed)} stale removed")
     return 0
