@@ -31,7 +31,11 @@ class CompileGuides(BuildHookInterface):  # type: ignore[misc]
         guides = root / "guides"
         cat = load_catalogue(guides)
         if cat.problems:
-            raise RuntimeError("the guides do not validate:\n" + "\n".join(map(str, cat.problems[:20])))
+            if version != "editable":
+                raise RuntimeError("the guides do not validate:\n" + "\n".join(map(str, cat.problems[:20])))
+            # A contributor mid-edit still gets an install; `check` and `explain` compile in memory
+            # and `validate` names the problems.
+            return
         write_plan(cat, guides)
         write_cli_index(cat, guides)
         if version != "editable":
