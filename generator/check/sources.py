@@ -37,6 +37,10 @@ class SourceData:
     """Whether the file (or environment) is there at all."""
     problem: FileProblem | None = None
     """Why it could not be read, when it could not."""
+    lines: Mapping[str, int] = field(default_factory=dict)
+    """Setting name → 1-based line where the file sets it (empty for the environment)."""
+    path: str | None = None
+    """Displayed path of the file (`~/.claude/settings.json`); None for the environment."""
 
 
 @dataclass(frozen=True)
@@ -161,6 +165,7 @@ def _dotenv(path: Path, home: Path, cwd: Path) -> SourceData:
     if isinstance(text, SourceData):
         return text
     values: dict[str, str] = {}
+    lines: dict[str, int] = {}
     problem = None
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip() or line.lstrip().startswith("#"):
@@ -177,7 +182,8 @@ def _dotenv(path: Path, home: Path, cwd: Path) -> SourceData:
         elif " #" in value:
             value = value.split(" #", 1)[0].rstrip()
         values[name] = value
-    return SourceData("dotenv", shown, values, problem=problem)
+        lines[name] = number
+    return SourceData("dotenv", shown, values, problem=problem, lines=lines, path=shown)
 
 
 def _claude(sid: str, path: Path, home: Path, cwd: Path) -> SourceData:
@@ -198,16 +204,18 @@ def _claude(sid: str, path: Path, home: Path, cwd: Path) -> SourceData:
             sid, label, {}, problem=FileProblem(shown, _line_of(text, '"env"'), '"env" is not an object')
         )
     values = {str(k): v if isinstance(v, str) else json.dumps(v) for k, v in env.items()}
-    helper = data.get("apiKeyHelper")
-    if isinstance(helper, str):
-        values["apiKeyHelper"] = helper
+    # Top-level settings Claude Code reads besides `env` (kept under their own, non-variable names).
+    for key in ("apiKeyHelper", "model"):
+        if isinstance(data.get(key), str):
+            values[key] = data[key]
+    lines = {k: _line_of(text, f'"{k}"') for k in values}
     bad = [k for k, v in env.items() if not isinstance(v, str)]
     problem = None
     if bad:
         problem = FileProblem(
             shown, _line_of(text, f'"{bad[0]}"'), f'env value of "{bad[0]}" is not a string'
         )
-    return SourceData(sid, label, values, problem=problem)
+    return SourceData(sid, label, values, problem=problem, lines=lines, path=shown)
 
 
 def _openhands(path: Path, home: Path, cwd: Path) -> SourceData:
@@ -239,7 +247,21 @@ def _openhands(path: Path, home: Path, cwd: Path) -> SourceData:
         for k, v in llm.items()
         if not isinstance(v, dict)
     }
-    return SourceData("openhands-toml", label, values)
+    lines = {f"LLM_{k.upper()}": _toml_line(text, "llm", k) for k in llm if not isinstance(llm[k], dict)}
+    return SourceData("openhands-toml", label, values, lines=lines, path=shown)
+
+
+def _toml_line(text: str, table: str, key: str) -> int:
+    """Line of `key =` inside `[table]` (1 when not found: a dotted or inline form)."""
+    inside = False
+    pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            inside = stripped.strip("[] \t") == table
+        elif inside and pattern.match(line):
+            return number
+    return 1
 
 
 def _line_of(text: str, needle: str) -> int:
