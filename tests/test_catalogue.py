@@ -93,3 +93,133 @@ def test_provider_must_match_file_name(tmp_path: Path) -> None:
     assert [p.message for p in load_catalogue(tmp_path).problems] == [
         "provider 'demo' must equal the file name 'other'"
     ]
+
+
+# --- Freshness and the December 2026 catalogue additions -------------------------------------
+
+
+def test_every_entry_carries_a_reviewed_day_that_is_not_in_the_future() -> None:
+    import datetime
+
+    from conftest import GUIDES
+
+    cat = load_catalogue(GUIDES)
+    assert [str(p) for p in cat.problems] == []
+    days = {f"{g.provider}/{e.id}": e.reviewed for g, e in cat.entries()}
+    assert [k for k, v in days.items() if v is None] == []
+    today = datetime.date.today().isoformat()
+    assert [k for k, v in days.items() if v is not None and v > today] == []
+
+
+def test_reviewed_and_read_accept_yaml_dates_and_refuse_days_that_do_not_exist(tmp_path: Path) -> None:
+    text = (FIXTURES / "guides" / "valid" / "demo.yaml").read_text(encoding="utf-8")
+    assert "    covers:" in text and "url:" in text
+    good = text.replace("    covers:", "    reviewed: 2026-12-03\n    covers:", 1)
+    (tmp_path / "demo.yaml").write_text(good, encoding="utf-8")
+    cat = load_catalogue(tmp_path)
+    assert [p.message for p in cat.problems] == []
+    (entry,) = [e for _, e in cat.entries()]
+    assert entry.reviewed == "2026-12-03"  # an unquoted YAML date arrives as ISO text
+
+    bad = text.replace("    covers:", "    reviewed: '2026-02-30'\n    covers:", 1)
+    (tmp_path / "demo.yaml").write_text(bad, encoding="utf-8")
+    msgs = [p.message for p in load_catalogue(tmp_path).problems]
+    assert len(msgs) == 1 and "2026-02-30" in msgs[0] and "reviewed" in msgs[0]
+
+
+def test_list_json_carries_reviewed() -> None:
+    import json
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "generator", "list", "--json"],
+        capture_output=True, text=True, cwd=ROOT, timeout=60,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    entries = {e["id"]: e for e in json.loads(proc.stdout)["entries"]}
+    assert entries["claude-code/request-timed-out"]["reviewed"] == "2026-12-03"
+    assert all(isinstance(e["reviewed"], str) for e in entries.values())
+
+
+def test_new_catalogue_codes_are_answered_where_they_belong() -> None:
+    from conftest import GUIDES
+
+    from generator.kb import codes
+
+    cat = load_catalogue(GUIDES)
+    where = {c: f"{g.provider}/{e.id}" for g, e in cat.entries() for c in e.covers}
+    expected = {
+        "A19": "anthropic/tool-use-without-tool-result",
+        "A20": "anthropic/permission-error",
+        "A21": "anthropic/max-tokens-exceed-context",
+        "A22": "anthropic/retired-model",
+        "C24": "claude-code/stream-idle-timeout",
+        "C25": "claude-code/request-timed-out",
+        "C26": "claude-code/extra-usage-1m-context",
+        "C27": "claude-code/tls-interception",
+        "C28": "claude-code/api-key-overrides-subscription",
+        "C29": "claude-code/claude-platform-on-aws-errors",
+        "C30": "claude-code/foundry-errors",
+        "C31": "claude-code/usage-limit-epoch",
+        "B15": "bedrock/mantle-endpoint-errors",
+        "V10": "vertex/anthropic-managed-google-cloud",
+        "O10": "openrouter/never-purchased-credits",
+        "O11": "openrouter/terms-of-service-403",
+        "H7": "openhands/llm-env-ignored",
+    }
+    assert {c: where.get(c) for c in expected} == expected
+    assert len(codes.all_codes()) == len(set(codes.all_codes())) == 114
+
+
+def _pattern(provider: str, check_id: str) -> str:
+    from conftest import GUIDES
+
+    cat = load_catalogue(GUIDES)
+    (spec,) = [c for gf, _, c in cat.checks() if gf.guide.provider == provider and c.id == check_id]
+    return str(spec.params["pattern"] if isinstance(spec.params, dict) else spec.params.pattern)
+
+
+def test_api_timeout_pattern_is_exactly_60000_to_the_timer_maximum() -> None:
+    import re
+
+    pattern = _pattern("claude-code", "api-timeout-ms")
+    ok = ["60000", "99999", "600000", "1200000", "999999999", "1000000000", "2000000000", "2147483647"]
+    bad = ["59999", "6000", "0", "2147483648", "2147483650", "2200000000", "9999999999", "1e6", "600000 ", ""]
+    assert [v for v in ok if not re.fullmatch(pattern, v)] == []
+    assert [v for v in bad if re.fullmatch(pattern, v)] == []
+    # Every whole number in range and none outside: compare with int() over a sweep near each boundary.
+    for edge in (60000, 10**6, 10**9, 2 * 10**9, 2147483647):
+        for v in range(edge - 3, edge + 4):
+            assert bool(re.fullmatch(pattern, str(v))) == (60000 <= v <= 2147483647), v
+
+
+def test_workspace_and_foundry_resource_patterns() -> None:
+    import re
+
+    ws = _pattern("claude-code", "aws-workspace-id")
+    assert re.fullmatch(ws, "wrkspc_01ABCDEFGHIJKLMN")
+    assert not any(re.fullmatch(ws, v) for v in ("", "wrkspc_", "01ABC", "wrkspc_...", " wrkspc_01A"))
+    res = _pattern("claude-code", "foundry-resource")
+    assert re.fullmatch(res, "my-foundry-resource")
+    placeholders = (
+        "{resource}",
+        "<resource>",
+        "https://x.services.ai.azure.com/anthropic",
+        "my.resource",
+        "",
+    )
+    assert not any(re.fullmatch(res, v) for v in placeholders)
+
+
+def test_api_timeout_check_on_a_fake_machine(machine) -> None:
+    from conftest import check_json
+
+    home, cwd = machine(home_files={".claude/settings.json": {"env": {"API_TIMEOUT_MS": "3000000000"}}})
+    doc = check_json(home, cwd, ["claude-code/api-timeout-ms", "--offline"], {}, secret="no-secret-here")
+    finding = doc["by_id"]["api-timeout-ms"]
+    assert finding["status"] == "fail"
+    assert "3000000000" in finding["message"] and "settings.json" in finding["message"]
+    home, cwd = machine()
+    doc = check_json(
+        home, cwd, ["claude-code/api-timeout-ms", "--offline"], {"API_TIMEOUT_MS": "1200000"}, "x" * 40
+    )
+    assert doc["by_id"]["api-timeout-ms"]["status"] == "pass"

@@ -59,6 +59,7 @@ def list_document(cat: Catalogue) -> dict[str, Any]:
                 "covers": list(e.covers),
                 "docs_url": entry_urls(g.provider, e.id),
                 "checks": [c if "/" in c else f"{g.provider}/{c}" for c in e.checks],
+                "reviewed": e.reviewed,
             }
         )
     checks = [

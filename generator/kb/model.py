@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator
 
 __all__ = [
     "Applies",
@@ -30,6 +31,22 @@ KebabId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 CheckRef = Annotated[str, StringConstraints(pattern=r"^(?:[a-z0-9-]+/)?[a-z0-9]+(?:-[a-z0-9]+)*$")]
 CatalogueCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]\d+$")]
 NonEmpty = Annotated[str, StringConstraints(min_length=1)]
+
+
+def _iso_day(value: object) -> object:
+    # YAML reads an unquoted 2026-12-03 as a date object; keep the ISO text so that every dump
+    # (list --json, the compiled plan) stays plain JSON, and refuse days that do not exist.
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        try:
+            datetime.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a day written YYYY-MM-DD") from None
+    return value
+
+
+IsoDay = Annotated[str, BeforeValidator(_iso_day), StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
 
 Symptom = Literal[
     "auth", "billing", "model", "region", "rate-limit", "network", "config", "server", "request", "permission"
@@ -79,6 +96,8 @@ class Source(Strict):
     """Short name of the source, as its publisher writes it (e.g. `Claude Code docs: Errors`)."""
     url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
     """Address of the source."""
+    read: IsoDay | None = None
+    """Day (YYYY-MM-DD) the source was last read to back the entry."""
 
 
 class Snippet(Strict):
@@ -200,6 +219,8 @@ class Entry(Strict):
     """Other entries worth reading (`provider/entry-id` or a local ID)."""
     unconfirmed: Text | None = None
     """What in this entry could not be confirmed from a primary source."""
+    reviewed: IsoDay | None = None
+    """Day (YYYY-MM-DD) the entry was last checked against its sources; every entry in guides/ has one."""
 
     @field_validator("status")
     @classmethod
