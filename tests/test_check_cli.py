@@ -74,9 +74,10 @@ def test_json_document_shape(machine) -> None:
 def test_language_from_flag_then_locale_then_english(machine) -> None:
     home, cwd = machine()
     env = {"DEMO_KEY": GOOD}
-    assert "looks right" in run([], home, cwd, env).stdout
-    assert "正しい形式" in run([], home, cwd, {**env, "LANG": "ja_JP.UTF-8"}).stdout
-    assert "looks right" in run(["--lang", "en"], home, cwd, {**env, "LC_ALL": "ja_JP.UTF-8"}).stdout
+    # Passing checks show in full with -v (without it, one line per provider).
+    assert "looks right" in run(["-v"], home, cwd, env).stdout
+    assert "正しい形式" in run(["-v"], home, cwd, {**env, "LANG": "ja_JP.UTF-8"}).stdout
+    assert "looks right" in run(["-v", "--lang", "en"], home, cwd, {**env, "LC_ALL": "ja_JP.UTF-8"}).stdout
     doc = json.loads(run(["--json", "--lang", "ja"], home, cwd, env).stdout)
     assert (
         doc["lang"] == "ja"
@@ -87,8 +88,8 @@ def test_language_from_flag_then_locale_then_english(machine) -> None:
 
 def test_ascii_fallback_when_terminal_is_not_utf8(machine) -> None:
     home, cwd = machine()
-    utf = run([], home, cwd, {"DEMO_KEY": GOOD}).stdout
-    ascii_out = run([], home, cwd, {"DEMO_KEY": GOOD}, encoding="ascii").stdout
+    utf = run(["-v"], home, cwd, {"DEMO_KEY": GOOD}).stdout
+    ascii_out = run(["-v"], home, cwd, {"DEMO_KEY": GOOD}, encoding="ascii").stdout
     assert "✓ key-shape" in utf
     assert "[ok] key-shape" in ascii_out and "✓" not in ascii_out
 

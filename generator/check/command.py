@@ -28,6 +28,49 @@ def make_client(timeout: float) -> httpx.Client:
     return httpx.Client(timeout=timeout, follow_redirects=False, headers={"user-agent": "llm-access-doctor"})
 
 
+def unused_checks(
+    plan: dict[str, Any], items: list[Planned], env: Environment, targets: list[str]
+) -> dict[str, dict[str, str]]:
+    """Providers and checks no route in use goes through → why they are not checked, in both languages.
+
+    A provider or check named on the command line always runs. A guide the routes do not know falls
+    back to its own `applies` condition.
+    """
+    from generator.check.routes import GUIDE_ROUTES, guide_in_use
+
+    named = set(targets) | {t.split("/", 1)[0] for t in targets}
+    ui = plan["ui"]
+    names = {p["id"]: p["name"] for p in plan["providers"]}
+    out: dict[str, dict[str, str]] = {}
+
+    def reason(provider: str) -> dict[str, str]:
+        return {
+            lang: ui[lang]["cli_not_in_use_reason"].format(
+                provider=names.get(provider, {}).get(lang, provider), id=provider
+            )
+            for lang in ("ja", "en")
+        }
+
+    for p in plan["providers"]:
+        if p["id"] in named:
+            continue
+        if p["id"] in GUIDE_ROUTES:
+            if not guide_in_use(p["id"], env.routes):
+                out[p["id"]] = reason(p["id"])
+        elif not in_use(p.get("applies"), env):
+            out[p["id"]] = p["applies"]["reason"]
+    for item in items:
+        selectors = item.item["params"].get("route") or []
+        if item.provider in out or item.full_id in named or not selectors:
+            continue
+        if not guide_in_use(item.provider, env.routes, selectors):
+            shown = ", ".join(f"{r.client}:{r.provider}" for r in env.routes) or "-"
+            out[item.full_id] = {
+                lang: ui[lang]["cli_off_route"].format(routes=shown) for lang in ("ja", "en")
+            }
+    return out
+
+
 def settings_named(items: list[Planned]) -> tuple[list[str], set[str]]:
     """Setting names the chosen checks read, and those they treat as secret."""
     names: list[str] = []
@@ -135,6 +178,10 @@ def check_command(
         aliases=plan.get("aliases", {}),
         env_label=L["source_env"],
     )
+    from generator.check.routes import resolve_routes
+
+    env.facts = {k: plan.get(k) or [] for k in ("model_rows", "claude_code", "bedrock_regions")}
+    env.routes = resolve_routes(env, plan, args.targets)
     from generator.check.files import file_secrets
 
     scrub = Scrubber([*env.settings.secrets(), *file_secrets(environ, env.home, env.cwd)])
@@ -150,6 +197,10 @@ def check_command(
         "needs_live": L["cli_needs_live"],
         "needs_live_en": en["cli_needs_live"],
         "deadline_en": en["cli_deadline"],
+        "fix_export": L["cli_fix_export"],
+        "fix_json": L["cli_fix_json"],
+        "fix_line": L["cli_fix_line"],
+        "fix_dotenv": L["cli_fix_dotenv"],
     }
     progress = sys.stderr.isatty() and not (args.json or args.ndjson or args.report)
     running: set[str] = set()
@@ -164,13 +215,7 @@ def check_command(
     findings: list[Finding] = []
     order = {it.full_id: i for i, it in enumerate(items)}
     try:
-        # A provider named on the command line is checked whatever its `applies` says.
-        named = {t.split("/", 1)[0] for t in args.targets}
-        not_in_use = {
-            p["id"]: p["applies"]["reason"]
-            for p in plan["providers"]
-            if p["id"] not in named and not in_use(p.get("applies"), env)
-        }
+        not_in_use = unused_checks(plan, items, env, args.targets)
         for f in run(
             items,
             env,
@@ -197,19 +242,34 @@ def check_command(
     if args.ndjson:
         output.write(
             sys.stdout,
-            scrub(output.ndjson_line({"schema_version": SCHEMA_VERSION, "summary": output.summary(findings)}))
+            scrub(
+                output.ndjson_line(
+                    {
+                        "schema_version": SCHEMA_VERSION,
+                        "summary": output.summary(findings),
+                        "routes": [r.as_json() for r in env.routes],
+                    }
+                )
+            )
             + "\n",
         )
     elif args.json:
         import json
 
-        print(scrub(json.dumps(output.json_document(findings, lang), ensure_ascii=False, indent=2)))
+        doc = output.json_document(findings, lang)
+        doc["routes"] = [r.as_json() for r in env.routes]
+        print(scrub(json.dumps(doc, ensure_ascii=False, indent=2)))
     elif args.report:
         mode = L["cli_offline"] if args.offline else L["cli_live"] if args.live else L["cli_default_mode"]
-        print(scrub(output.report(findings, rows, names_by_provider, L, mode)))
+        print(scrub(output.report(findings, rows, names_by_provider, L, mode, env.routes)))
     else:
         lines = output.text_lines(
-            findings, names_by_provider, L, symbols=output.unicode_ok(sys.stdout), verbose=args.verbose
+            findings,
+            names_by_provider,
+            L,
+            symbols=output.unicode_ok(sys.stdout),
+            verbose=args.verbose,
+            routes=env.routes,
         )
         text = scrub("\n".join(lines))
         if not output.unicode_ok(sys.stdout):

@@ -45,6 +45,10 @@ class Environment:
     """Undated model aliases → the dated ID a models list shows (`claude-sonnet-4-5` → `claude-sonnet-4-5-20250929`)."""
     env_label: str = "environment"
     """How the process environment is named in messages (localised by the CLI)."""
+    routes: list[Any] = field(default_factory=list)
+    """The routes `check` resolved (`generator.check.routes.Route`), for the checks that judge them."""
+    facts: dict[str, Any] = field(default_factory=dict)
+    """Model facts of the compiled plan (`model_rows`, `claude_code`, `bedrock_regions`)."""
     settings: Settings = field(init=False)
     """Every source, parsed once."""
 

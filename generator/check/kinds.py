@@ -280,6 +280,40 @@ KINDS["aws-call"] = Kind(
 )
 KINDS["gcp-call"] = Kind("gcp-call", "free-call", "CloudCallParams", dict(_CALL_OUTCOMES), _CALL_VALUES)
 
+# The model a resolved route sends, judged in the route's own dialect (generator/check/route_model.py).
+KINDS["route-model"] = Kind(
+    "route-model",
+    "local",
+    "RouteModelParams",
+    {
+        "unset": Status.SKIP,
+        "ok": Status.PASS,
+        "gateway": Status.PASS,
+        "other-dialect": Status.FAIL,
+        "needs-profile": Status.FAIL,
+        "wrong-profile": Status.FAIL,
+        "retired": Status.FAIL,
+        "unknown": Status.WARN,
+        "unresolved": Status.WARN,
+    },
+    (
+        "client",
+        "provider",
+        "var",
+        "value",
+        "resolved",
+        "source",
+        "dialect",
+        "found_dialect",
+        "suggestion",
+        "region",
+        "expected",
+        "replacement",
+        "retired",
+        "set",
+    ),
+)
+
 # A real request that spends tokens (a one-token message): run only with --live.
 KINDS["http-paid"] = Kind(
     "http-paid",

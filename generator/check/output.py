@@ -57,10 +57,102 @@ def ndjson_line(obj: dict[str, Any]) -> str:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
 
 
+def route_line(route: Any, L: dict[str, str]) -> str:
+    """One line per route: client (version) → provider at endpoint, auth and credential, model, region."""
+    client = f"{route.client} {route.version}" if route.version else route.client
+    cred = route.credential
+    if cred is None:
+        who = L["cli_route_no_credential"]
+    else:
+        who = f"{cred.setting}" + (f" {cred.masked}" if cred.masked else "")
+        who += f" @ {cred.origin.where()}" if cred.origin.source != "env" else ""
+    parts = [f"{client} → {route.provider} {route.endpoint or '?'}", f"{route.auth} ({who})"]
+    for label, choice in (("cli_route_model", route.model), ("cli_route_small", route.small_model)):
+        if choice is None:
+            continue
+        text = choice.resolved or choice.value
+        if choice.resolved and choice.value != choice.resolved:
+            text = f"{choice.value} → {choice.resolved}"
+        if not choice.known:
+            text += " " + L["cli_route_unresolved"]
+        parts.append(f"{L[label]} {text}")
+    if route.region is not None:
+        parts.append(f"{L['cli_route_region']} {route.region.value}")
+    if route.project is not None:
+        parts.append(f"{L['cli_route_project']} {route.project.value}")
+    return ", ".join(parts)
+
+
+def _rank(f: Finding) -> tuple[int, int]:
+    # The real fault first: failures before warnings, and among them the route's own model verdict.
+    severity = {Status.ERROR: 1, Status.FAIL: 0, Status.WARN: 2}.get(f.status, 3)
+    return severity, 0 if f.kind == "route-model" else 1
+
+
 def text_lines(
-    findings: list[Finding], names: dict[str, str], L: dict[str, str], *, symbols: bool, verbose: bool
+    findings: list[Finding],
+    names: dict[str, str],
+    L: dict[str, str],
+    *,
+    symbols: bool,
+    verbose: bool,
+    routes: list[Any] | None = None,
 ) -> list[str]:
+    """Routes first, then what needs attention with its fix; one line per provider otherwise (`-v`: all)."""
     marks = SYMBOLS if symbols else ASCII
+    out: list[str] = []
+    routes = routes or []
+    if routes:
+        out.append(f"{L['cli_routes']}:")
+        out += [f"  {route_line(r, L)}" for r in routes]
+    else:
+        out.append(L["cli_route_none"])
+    out.append("")
+    if verbose:
+        out += _all_lines(findings, names, L, marks)
+    else:
+        problems = sorted(
+            (f for f in findings if f.status in (Status.WARN, Status.FAIL, Status.ERROR)), key=_rank
+        )
+        for f in problems:
+            out += _finding_lines(f, L, marks, f.id)
+        unused: list[str] = []
+        for provider in dict.fromkeys(f.provider for f in findings):
+            mine = [f for f in findings if f.provider == provider]
+            name = f"{names.get(provider, provider)} ({provider})"
+            if all(f.outcome == "not-in-use" for f in mine):
+                unused.append(f"  {marks[Status.SKIP]} {name}: {L['cli_not_in_use']}")
+                continue
+            ran = [f for f in mine if f.status == Status.PASS]
+            if ran and not any(f.status in (Status.WARN, Status.FAIL, Status.ERROR) for f in mine):
+                out.append(f"{marks[Status.PASS]} {name}: {L['cli_in_use_ok'].format(count=len(ran))}")
+        out += unused
+        if routes:
+            out.append(L["cli_verbose_hint"])
+    if not routes:
+        providers = " | ".join(dict.fromkeys(f.provider for f in findings))
+        out.append(L["cli_route_name"].format(providers=providers))
+    counts = summary(findings)
+    parts = [f"{counts[s.value]} {L['cli_' + s.value]}" for s in ORDER]
+    out.append("")
+    out.append(f"{L['cli_summary']}: " + ", ".join(parts))
+    return out
+
+
+def _finding_lines(f: Finding, L: dict[str, str], marks: dict[Status, str], label: str) -> list[str]:
+    out = [f"{marks[f.status]} {label}: {f.message}"]
+    if f.where:
+        out.append(f"    {L['cli_at']}: {f.where}")
+    if f.fix:
+        out.append(f"    {L['cli_fix']}: {f.fix}")
+    if f.status in (Status.WARN, Status.FAIL, Status.ERROR) and f.docs_url:
+        out.append(f"    {L['cli_docs']}: {f.docs_url}")
+    return out
+
+
+def _all_lines(
+    findings: list[Finding], names: dict[str, str], L: dict[str, str], marks: dict[Status, str]
+) -> list[str]:
     out: list[str] = []
     provider = None
     for f in findings:
@@ -68,17 +160,9 @@ def text_lines(
             provider = f.provider
             out.append(f"{names.get(provider, provider)} ({provider})")
         check = f.id.split("/", 1)[1]
-        out.append(f"  {marks[f.status]} {check}: {f.message}")
-        if f.fix:
-            out.append(f"      {L['cli_fix']}: {f.fix}")
-        if f.status in (Status.WARN, Status.FAIL, Status.ERROR) and f.docs_url:
-            out.append(f"      {L['cli_docs']}: {f.docs_url}")
-        if verbose and f.evidence:
+        out += ["  " + line for line in _finding_lines(f, L, marks, check)]
+        if f.evidence:
             out.append(f"      evidence: {json.dumps(f.evidence, ensure_ascii=False)}")
-    counts = summary(findings)
-    parts = [f"{counts[s.value]} {L['cli_' + s.value]}" for s in ORDER]
-    out.append("")
-    out.append(f"{L['cli_summary']}: " + ", ".join(parts))
     return out
 
 
@@ -99,7 +183,12 @@ def sources_lines(rows: list[dict[str, Any]], L: dict[str, str]) -> list[str]:
 
 
 def report(
-    findings: list[Finding], rows: list[dict[str, Any]], names: dict[str, str], L: dict[str, str], mode: str
+    findings: list[Finding],
+    rows: list[dict[str, Any]],
+    names: dict[str, str],
+    L: dict[str, str],
+    mode: str,
+    routes: list[Any] | None = None,
 ) -> str:
     """A Markdown report for a support ticket: findings, provenance, versions; nothing personal."""
     import platform
@@ -109,6 +198,10 @@ def report(
         f"- llm-access-doctor {__version__}",
         f"- Python {platform.python_version()} ({platform.system()} {platform.machine()})",
         f"- {L['report_mode']}: {mode}",
+        "",
+        f"## {L['cli_routes']}",
+        "",
+        *([f"- {route_line(r, L)}" for r in routes] if routes else [L["cli_route_none"]]),
         "",
         f"## {L['report_findings']}",
         "",

@@ -33,6 +33,10 @@ class Params:
 
     __pydantic_config__ = {"extra": "forbid", "use_attribute_docstrings": True}
 
+    route: list[str] = field(default_factory=list)
+    """Routes this check matters on, as `client:provider` (`claude-code:bedrock`, `*:vertex`); empty: the
+    guide's own routes. On a machine where none of them is in use, the check is reported as not in use."""
+
 
 @dataclass(frozen=True, kw_only=True)
 class SettingParams(Params):
@@ -222,3 +226,11 @@ class CloudCallParams(Params):
     """Where the tool reads its settings, highest precedence first."""
     model_var: str | None = None
     """Setting whose inference-profile ID must be listed in the region (`inference-profiles`)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RouteModelParams(Params):
+    """Parameters of `route-model`: the model a route sends, judged in that route's dialect."""
+
+    small: bool = False
+    """Judge Claude Code's background (small) model instead of the main one."""

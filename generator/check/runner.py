@@ -22,6 +22,10 @@ def probe_for(kind: str) -> Probe:
         from generator.check.http import http_json
 
         return http_json
+    if kind == "route-model":
+        from generator.check.route_model import route_model
+
+        return route_model
     if kind in ("aws-call", "gcp-call"):
         from generator.check import cloud_calls
 
@@ -77,6 +81,10 @@ class Finding:
     """How long the probe took."""
     outcome: str = field(default="", compare=False)
     """The probe's outcome name (kept for tests and --verbose)."""
+    where: str | None = field(default=None, compare=False)
+    """`<path>:<line>` of the file that sets the judged value, when it comes from a file."""
+    kind: str = field(default="", compare=False)
+    """The check's probe kind."""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -87,7 +95,7 @@ class Finding:
             "message": self.message,
             "message_en": self.message_en,
             "evidence": self.evidence,
-            "source": self.source,
+            "source": self.where or self.source,
             "fix": self.fix,
             "docs_url": self.docs_url,
             "covers": self.covers,
@@ -156,10 +164,65 @@ def _text(t: dict[str, str] | None, lang: str) -> str | None:
     return t[lang] if t else None
 
 
+NOT_IN_USE = "not-in-use"
+"""Outcome name of a check skipped because no route the reader uses goes through its provider."""
+
+
+def located(result: Result, env: Environment | None) -> tuple[str | None, dict[str, Any] | None]:
+    """Where the judged value lives (`path:line`, or None for the environment), and how to set it there."""
+    ev = result.evidence
+    fix_at = ev.get("fix_at") if isinstance(ev.get("fix_at"), dict) else None
+    if fix_at:
+        source, line = fix_at.get("source"), fix_at.get("line")
+        where = f"{source}:{line}" if source not in (None, "env", "default") and line else None
+        return where, fix_at
+    var, label = ev.get("var"), ev.get("source")
+    if env is None or not isinstance(var, str) or not isinstance(label, str):
+        return None, None
+    for src in env.settings.sources.values():
+        if src.path and label.startswith(src.label):
+            alias = label[len(src.label) :].strip(" ()") or var
+            line = src.lines.get(alias)
+            at = {"var": alias, "value": None, "source": src.path, "line": line}
+            return (f"{src.path}:{line}" if line else src.path), at
+    if label == env.env_label:
+        return None, {"var": var, "value": None, "source": "env", "line": None}
+    return None, None
+
+
+def set_instruction(at: dict[str, Any] | None, labels: dict[str, str]) -> str | None:
+    """ "export X=…", the JSON for a settings file, or "edit line N of config.toml", in the output language."""
+    if not at or not labels:
+        return None
+    import json
+
+    var, value, source, line = at.get("var"), at.get("value") or "…", at.get("source"), at.get("line")
+    if source in (None, "env", "default"):
+        return labels["fix_export"].format(var=var, value=value)
+    src = str(source)
+    if src.endswith(".json"):
+        doc = {var: value} if var == "model" else {"env": {var: value}}
+        return labels["fix_json"].format(json=json.dumps(doc, ensure_ascii=False), path=src)
+    if src.endswith(".toml") and isinstance(var, str):
+        key = var.removeprefix("LLM_").lower()
+        return labels["fix_line"].format(line=line or 1, path=src, assignment=f'{key} = "{value}"')
+    return labels["fix_dotenv"].format(line=line or 1, path=src, var=var, value=value)
+
+
 def finding(
-    item: Planned, result: Result, lang: str, ms: int, skip_reason: tuple[str, str] | None = None
+    item: Planned,
+    result: Result,
+    lang: str,
+    ms: int,
+    skip_reason: tuple[str, str] | None = None,
+    env: Environment | None = None,
+    labels: dict[str, str] | None = None,
 ) -> Finding:
     spec = item.item
+    where, at = located(result, env)
+    instruction = set_instruction(at, labels or {})
+    if instruction:
+        result = Result(result.outcome, {**result.values, "set": instruction}, result.evidence)
     outcome = spec["outcomes"].get(result.outcome)
     status = KINDS[spec["kind"]].outcomes.get(result.outcome, Status.FAIL)
     if outcome is None:  # unreachable for validated guides; kept honest rather than silent
@@ -194,7 +257,9 @@ def finding(
         docs_url=docs,
         covers=covers,
         duration_ms=ms,
-        outcome=result.outcome,
+        outcome=NOT_IN_USE if skip_reason and result.outcome == NOT_IN_USE else result.outcome,
+        where=where,
+        kind=spec["kind"],
     )
 
 
@@ -230,8 +295,8 @@ def run(
 ) -> Iterator[Finding]:
     """Yield findings as probes finish; the slowest probe bounds the run, the deadline bounds it all.
 
-    `not_in_use` maps providers whose checks do not apply here to the reason, in both languages;
-    their checks become skips without running.
+    `not_in_use` maps providers (or single check IDs) that no route in use goes through to the reason,
+    in both languages; their checks become skips without running.
     """
     started = time.monotonic()
     unused = not_in_use or {}
@@ -242,13 +307,13 @@ def run(
             on_start(item)
         try:
             kind = KINDS[item.item["kind"]]
-            if item.provider in unused:
-                reason = unused[item.provider]
-                return finding(item, Result("skip"), lang, 0, (reason[lang], reason["en"]))
+            reason = unused.get(item.full_id) or unused.get(item.provider)
+            if reason:
+                return finding(item, Result(NOT_IN_USE), lang, 0, (reason[lang], reason["en"]))
             if kind.cost == "paid-call" and not live:
                 return finding(item, Result("skip"), lang, 0, (labels["needs_live"], labels["needs_live_en"]))
             result = probe_for(item.item["kind"])(item.params(), env)
-            return finding(item, result, lang, int((time.monotonic() - t0) * 1000))
+            return finding(item, result, lang, int((time.monotonic() - t0) * 1000), env=env, labels=labels)
         except Exception as exc:  # a broken probe is a status, never a traceback on screen
             return crashed(item, lang, exc, int((time.monotonic() - t0) * 1000), labels)
 
@@ -257,7 +322,10 @@ def run(
     remote = [
         it
         for it in items
-        if env.client is not None and KINDS[it.item["kind"]].cost != "local" and it.provider not in unused
+        if env.client is not None
+        and KINDS[it.item["kind"]].cost != "local"
+        and it.provider not in unused
+        and it.full_id not in unused
     ]
     for item in items:
         if item not in remote:

@@ -1,0 +1,206 @@
+"""`route-model`: the model a resolved route sends, judged in that route's dialect.
+
+One check per route says everything about its model (dialect, inference-profile prefix against the
+region, retirement, whether the table knows it), so no other finding can accept what this one rejects.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from generator.check.environment import Environment, Result
+from generator.check.local import DIALECTS
+
+if TYPE_CHECKING:
+    from generator.check.params import RouteModelParams
+    from generator.check.routes import ModelChoice, Route
+
+# The dialect of model IDs each provider accepts.
+PROVIDER_DIALECT = {
+    "anthropic": "anthropic",
+    "anthropic-aws": "anthropic",
+    "foundry": "anthropic",
+    "bedrock": "bedrock",
+    "mantle": "mantle",
+    "vertex": "vertex",
+    "openrouter": "openrouter",
+}
+MANTLE = re.compile(r"^anthropic\.claude-[a-z0-9.-]+$")
+PROFILE = re.compile(r"^(?:(us-gov|us|eu|apac|jp|au|ca|global)\.)?(anthropic\.claude-\S+)$")
+COLUMNS = ("anthropic", "bedrock", "vertex", "openrouter")
+
+
+def _matches(dialect: str, value: str) -> bool:
+    if dialect == "mantle":
+        return bool(MANTLE.match(value))
+    pattern = DIALECTS.get(dialect)
+    return bool(pattern and pattern.match(value))
+
+
+def _row_of(rows: list[dict[str, Any]], value: str) -> tuple[dict[str, Any] | None, str | None]:
+    """The model-table row an ID belongs to in any dialect, and that dialect."""
+    bare = PROFILE.match(value)
+    base = bare.group(2) if bare else value
+    for row in rows:
+        if value == row.get("anthropic") or value in row.get("aliases", []):
+            return row, "anthropic"
+        if base == row.get("bedrock"):
+            return row, "bedrock"
+        for column in ("vertex", "openrouter"):
+            if value == row.get(column):
+                return row, column
+    return None, None
+
+
+def region_profiles(facts: dict[str, Any], region: str) -> list[str]:
+    """Inference-profile prefixes a region's own profiles use (first matching rule of models.yaml)."""
+    for rule in facts.get("bedrock_regions") or []:
+        start = str(rule.get("region", ""))
+        if start and region.startswith(start):
+            return [str(p) for p in rule.get("profiles", [])]
+    if not facts.get("bedrock_regions"):
+        # Until guides/models.yaml carries the rule (see /work/notes/models-contract.md), use the one the
+        # region probe already applies, so the two never disagree.
+        from generator.check.cloud import expected_prefixes
+
+        return list(expected_prefixes(region))
+    return []
+
+
+def _retired(row: dict[str, Any]) -> str | None:
+    when = row.get("retired")
+    if not when:
+        return None
+    try:
+        return str(when) if date.fromisoformat(str(when)) <= date.today() else None
+    except ValueError:
+        return None
+
+
+def _in_dialect(row: dict[str, Any] | None, dialect: str, region_prefix: str | None = None) -> str | None:
+    if row is None:
+        return None
+    if dialect == "mantle":
+        return row.get("bedrock", "").split(":")[0].removesuffix("-v1") or None
+    value = row.get(dialect)
+    if dialect == "bedrock" and value and region_prefix:
+        return f"{region_prefix}.{value}"
+    return value
+
+
+def _pick_profile(row: dict[str, Any] | None, wanted: list[str]) -> str | None:
+    offered = list((row or {}).get("bedrock_prefixes", []))
+    for prefix in wanted:
+        if not offered or prefix in offered:
+            return prefix
+    return "global" if "global" in offered else None
+
+
+def route_model(p: RouteModelParams, env: Environment) -> Result:
+    chosen: Route | None = None
+    for route in env.routes:
+        if any(route.matches(sel) for sel in p.route) and (route.small_model if p.small else route.model):
+            chosen = route
+            break
+    values = {
+        "client": "-",
+        "provider": "-",
+        "var": "-",
+        "value": "-",
+        "resolved": "-",
+        "source": "-",
+        "dialect": "-",
+        "found_dialect": "-",
+        "suggestion": "-",
+        "region": "-",
+        "expected": "-",
+        "replacement": "-",
+        "retired": "-",
+        "set": "-",
+    }
+    if chosen is None:
+        return Result("unset", values, {})
+    model: ModelChoice | None = chosen.small_model if p.small else chosen.model
+    assert model is not None
+    dialect = PROVIDER_DIALECT.get(chosen.provider, "gateway")
+    region = chosen.region.value.strip() if chosen.region else ""
+    values.update(
+        client=chosen.client,
+        provider=chosen.provider,
+        var=model.setting or "-",
+        value=model.value,
+        resolved=model.resolved or "-",
+        source=model.origin.where(),
+        dialect=dialect,
+        region=region or "-",
+    )
+    evidence: dict[str, Any] = {
+        "client": chosen.client,
+        "provider": chosen.provider,
+        "var": model.setting,
+        "value": model.resolved,
+        "where": model.origin.where(),
+    }
+    if not model.resolved:
+        return Result("unresolved" if not model.known else "unset", values, evidence)
+    value = model.resolved.strip()
+    rows: list[dict[str, Any]] = env.facts.get("model_rows", [])
+    row, found = _row_of(rows, value)
+    if dialect == "gateway":
+        return Result("gateway", values, evidence)
+
+    def fail(outcome: str, suggestion: str | None) -> Result:
+        if suggestion:
+            values["suggestion"] = suggestion
+            if model.setting:
+                evidence["fix_at"] = {
+                    "var": model.setting,
+                    "value": suggestion,
+                    "source": model.origin.source,
+                    "line": model.origin.line,
+                }
+        return Result(outcome, values, evidence)
+
+    foreign = found is not None and found != dialect and _in_dialect(row, dialect) != value
+    if dialect == "mantle" and found == "bedrock":
+        foreign = _in_dialect(row, "mantle") != value
+    if not _matches(dialect, value) or foreign:
+        values["found_dialect"] = found or _shape_of(value) or "-"
+        wanted = region_profiles(env.facts, region) if dialect == "bedrock" else []
+        suggestion = _in_dialect(row, dialect, _pick_profile(row, wanted) if dialect == "bedrock" else None)
+        return fail("other-dialect", suggestion)
+    if dialect == "bedrock" and not value.startswith("arn:"):
+        m = PROFILE.match(value)
+        prefix = m.group(1) if m else None
+        wanted = region_profiles(env.facts, region)
+        values["expected"] = " / ".join(f"{x}." for x in (*wanted, "global")) if wanted else "-"
+        offered = (row or {}).get("bedrock_prefixes", [])
+        if prefix is None and offered:
+            pick = _pick_profile(row, wanted)
+            return fail("needs-profile", f"{pick}.{row['bedrock']}" if pick and row else None)
+        if prefix and prefix != "global" and wanted and prefix not in wanted:
+            pick = _pick_profile(row, wanted)
+            return fail("wrong-profile", f"{pick}.{row['bedrock']}" if pick and row else None)
+    if row is not None:
+        when = _retired(row)
+        if when:
+            values["retired"] = when
+            replacement = row.get("replacement")
+            new_row, _ = _row_of(rows, str(replacement)) if replacement else (None, None)
+            prefix_match = PROFILE.match(value) if dialect == "bedrock" else None
+            again = _in_dialect(new_row, dialect, prefix_match.group(1) if prefix_match else None)
+            values["replacement"] = again or str(replacement or "-")
+            return fail("retired", again)
+        return Result("ok", values, evidence)
+    if value.startswith("arn:"):
+        return Result("ok", values, evidence)
+    return Result("unknown", values, evidence)
+
+
+def _shape_of(value: str) -> str | None:
+    for name in ("bedrock", "openrouter", "anthropic", "vertex"):
+        if DIALECTS[name].match(value):
+            return name
+    return None

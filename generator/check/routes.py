@@ -1,0 +1,761 @@
+"""The route: the request each client the reader uses would really send, resolved with the client's own
+precedence from the settings `check` already read (never from `os.environ`).
+
+A route says which provider gets the request, at which endpoint, with which kind of credential (masked),
+for which model after alias and default resolution, and where every setting came from. Model facts
+(alias targets per Claude Code version, default models, region → inference-profile prefixes) come from
+the compiled plan (`guides/models.yaml`); this module only knows how each client reads its settings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from generator.secrets import fingerprint, mask
+
+if TYPE_CHECKING:
+    from generator.check.environment import Environment
+    from generator.check.sources import Settings
+
+# Where each client reads its settings, highest precedence first (source IDs of check/sources.py).
+# Claude Code applies the `env` blocks of its settings files over the shell's environment.
+CLAUDE = ("claude-local", "claude-project", "claude-user", "env")
+SHELL = ("env", "dotenv")
+OPENHANDS = ("env", "openhands-toml")
+TRUE = ("1", "true", "yes", "on")
+ALIASES = ("opus", "sonnet", "haiku", "opusplan", "default", "best")
+# Claude Code's provider switches, in the order it tests them.
+SWITCHES = (
+    ("CLAUDE_CODE_USE_BEDROCK", "bedrock"),
+    ("CLAUDE_CODE_USE_VERTEX", "vertex"),
+    ("CLAUDE_CODE_USE_FOUNDRY", "foundry"),
+    ("CLAUDE_CODE_USE_ANTHROPIC_AWS", "anthropic-aws"),
+    ("CLAUDE_CODE_USE_MANTLE", "mantle"),
+)
+CLIENTS = ("claude-code", "anthropic-sdk", "openai-sdk", "litellm-sdk", "litellm-proxy", "openhands")
+# A guide's checks matter on these routes (`client:provider`, `*` for any); a check's `route`
+# parameter narrows it. Structure of the product, not provider facts.
+GUIDE_ROUTES: dict[str, tuple[str, ...]] = {
+    "anthropic": ("anthropic-sdk:*", "openhands:anthropic", "litellm-sdk:anthropic"),
+    "claude-code": ("claude-code:*",),
+    "bedrock": ("*:bedrock", "*:mantle"),
+    "vertex": ("*:vertex",),
+    "openrouter": ("*:openrouter",),
+    "openai-sdk": ("openai-sdk:*",),
+    "litellm": ("litellm-sdk:*", "litellm-proxy:*"),
+    "openhands": ("openhands:*",),
+}
+# Which client a provider named on the command line forces.
+TARGET_CLIENTS: dict[str, tuple[str, ...]] = {
+    "anthropic": ("anthropic-sdk",),
+    "claude-code": ("claude-code",),
+    "bedrock": ("claude-code",),
+    "vertex": ("claude-code",),
+    "openrouter": ("openai-sdk",),
+    "openai-sdk": ("openai-sdk",),
+    "litellm": ("litellm-sdk", "litellm-proxy"),
+    "openhands": ("openhands",),
+}
+# LiteLLM route prefixes (OpenHands and the LiteLLM SDK) → provider, credential and base-URL settings.
+LITELLM_PROVIDERS: dict[str, tuple[str, str | None, str | None]] = {
+    "anthropic": ("anthropic", "ANTHROPIC_API_KEY", "ANTHROPIC_API_BASE"),
+    "openrouter": ("openrouter", "OPENROUTER_API_KEY", "OPENROUTER_API_BASE"),
+    "openai": ("openai", "OPENAI_API_KEY", "OPENAI_BASE_URL"),
+    "bedrock": ("bedrock", None, None),
+    "vertex_ai": ("vertex", None, None),
+    "litellm_proxy": ("gateway", "LITELLM_PROXY_API_KEY", "LITELLM_PROXY_API_BASE"),
+}
+DEFAULT_HOSTS = {
+    "anthropic": "https://api.anthropic.com",
+    "openai": "https://api.openai.com/v1",
+    "openrouter": "https://openrouter.ai/api/v1",
+    "litellm-proxy": "http://127.0.0.1:4000",
+}
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a value was set."""
+
+    source: str
+    """`env`, `default`, `flag` or a displayed file path."""
+    line: int | None = None
+    """1-based line in that file; None for the environment and defaults."""
+
+    def as_json(self) -> dict[str, Any]:
+        return {"source": self.source, "line": self.line}
+
+    def where(self) -> str:
+        return f"{self.source}:{self.line}" if self.line else self.source
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting the route depends on, as the client sees it."""
+
+    name: str
+    """Setting name (`ANTHROPIC_MODEL`, or `model` for Claude Code's top-level setting)."""
+    value: str
+    """The winning value (raw; masked when shown if secret)."""
+    origin: Origin
+    """Where the winning value came from."""
+    shadowed: tuple[Origin, ...] = ()
+    """Other places the client reads that also set it, and lose."""
+    secret: bool = False
+    """Mask it in every output."""
+
+    def shown(self) -> str:
+        return mask(self.value) if self.secret else self.value
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "value": self.shown(),
+            "source": self.origin.source,
+            "line": self.origin.line,
+            "shadowed": [o.as_json() for o in self.shadowed],
+        }
+
+
+@dataclass(frozen=True)
+class Credential:
+    """The credential the client would send (never the secret itself)."""
+
+    setting: str
+    """Setting holding it (`ANTHROPIC_API_KEY`, `apiKeyHelper`, `/login`, `AWS_PROFILE`)."""
+    masked: str | None
+    """Prefix, last characters and fingerprint; None when `check` cannot see the secret."""
+    fingerprint: str | None
+    """sha256(secret)[:8], to compare with what a server received."""
+    origin: Origin
+    """Where it is set."""
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "setting": self.setting,
+            "masked": self.masked,
+            "fingerprint": self.fingerprint,
+            "source": self.origin.source,
+            "line": self.origin.line,
+        }
+
+
+@dataclass(frozen=True)
+class ModelChoice:
+    """The model a route sends: as written and after alias and default resolution."""
+
+    value: str
+    """As written (`sonnet`), or the default the client picks."""
+    resolved: str
+    """The ID sent in the request."""
+    setting: str | None
+    """Setting it came from; None for the client's default."""
+    origin: Origin
+    """Where it is set (`default` for the client's own choice)."""
+    known: bool = True
+    """False when an alias or default could not be resolved from `guides/models.yaml`."""
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "value": self.value,
+            "resolved": self.resolved,
+            "setting": self.setting,
+            "source": self.origin.source,
+            "line": self.origin.line,
+        }
+
+
+@dataclass(frozen=True)
+class Route:
+    """The request one client would send."""
+
+    client: str
+    """`claude-code`, `anthropic-sdk`, `openai-sdk`, `litellm-sdk`, `litellm-proxy` or `openhands`."""
+    provider: str
+    """Who answers: `anthropic`, `bedrock`, `vertex`, `foundry`, `anthropic-aws`, `mantle`, `gateway`,
+    `openrouter`, `openai`."""
+    endpoint: str | None
+    """`scheme://host[:port][/path prefix]`, never userinfo or a query; None when it cannot be known."""
+    auth: str
+    """`x-api-key`, `bearer`, `aws-sigv4`, `google-oauth`, `none` or `unknown`."""
+    credential: Credential | None
+    """What it authenticates with."""
+    model: ModelChoice | None
+    """The main model."""
+    small_model: ModelChoice | None = None
+    """Claude Code's background model."""
+    region: Setting | None = None
+    """Cloud region, when the provider has one."""
+    project: Setting | None = None
+    """Google Cloud project (Vertex AI)."""
+    settings: tuple[Setting, ...] = ()
+    """Every setting the route depends on."""
+    version: str | None = None
+    """The installed client's version, when found (Claude Code from its package files)."""
+    forced: bool = False
+    """Built because the reader named it, not because its settings show."""
+
+    def matches(self, selector: str) -> bool:
+        """`client:provider[@auth]`, each part `*` for any (`anthropic-sdk:*@none`: that SDK with no credential)."""
+        selector, _, auth = selector.partition("@")
+        client, _, provider = selector.partition(":")
+        return (
+            client in ("*", self.client)
+            and provider in ("*", "", self.provider)
+            and (not auth or auth == self.auth or (auth == "none" and self.credential is None))
+        )
+
+    def setting(self, name: str) -> Setting | None:
+        return next((s for s in self.settings if s.name == name), None)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "client": self.client,
+            "client_version": self.version,
+            "provider": self.provider,
+            "endpoint": self.endpoint,
+            "auth": self.auth,
+            "credential": self.credential.as_json() if self.credential else None,
+            "model": self.model.as_json() if self.model else None,
+            "small_model": self.small_model.as_json() if self.small_model else None,
+            "region": self.region.value if self.region else None,
+            "project": self.project.value if self.project else None,
+            "settings": [s.as_json() for s in self.settings],
+        }
+
+
+def endpoint_of(url: str) -> str | None:
+    """`scheme://host[:port][/path]` of a URL: userinfo, query and fragment dropped."""
+    parts = urlsplit(url.strip())
+    if not parts.scheme or not parts.hostname:
+        return None
+    host = parts.hostname
+    if ":" in host:
+        host = f"[{host}]"
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        port = ""
+    return f"{parts.scheme}://{host}{port}{parts.path.rstrip('/')}"
+
+
+def host_of(url: str | None) -> str:
+    return (urlsplit(url).hostname or "").lower() if url else ""
+
+
+class _Reader:
+    """Looks settings up in the order one client reads them, remembering each for the route."""
+
+    def __init__(self, settings: Settings, order: tuple[str, ...]) -> None:
+        self.settings = settings
+        self.order = order
+        self.used: dict[str, Setting] = {}
+
+    def get(self, name: str, *, secret: bool = False, key: str | None = None) -> Setting | None:
+        hits: list[tuple[str, Origin]] = []
+        for sid in self.order:
+            src = self.settings.sources.get(sid)
+            if src is None:
+                continue
+            value = src.values.get(key or name)
+            if value is None or (isinstance(value, str) and not value.strip() and sid == "env"):
+                continue
+            origin = Origin(src.path or "env", src.lines.get(key or name)) if src.path else Origin("env")
+            hits.append((value, origin))
+        if not hits:
+            return None
+        value, origin = hits[0]
+        s = Setting(name, value, origin, tuple(o for _, o in hits[1:]), secret or _secret_name(name))
+        self.used[name] = s
+        return s
+
+    def on(self, name: str) -> Setting | None:
+        s = self.get(name)
+        return s if s and s.value.strip().lower() in TRUE else None
+
+
+def _secret_name(name: str) -> bool:
+    from generator.secrets import is_secret_name
+
+    return is_secret_name(name) and name not in ("apiKeyHelper",)
+
+
+def _credential(s: Setting) -> Credential:
+    value = s.value.strip()
+    return Credential(s.name, mask(value), fingerprint(value), s.origin)
+
+
+# ---- model facts from the plan ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Facts:
+    """The model facts routes need, from the compiled plan."""
+
+    claude_code: list[dict[str, Any]] = field(default_factory=list)
+    """Claude Code alias and default table, newest `since` first."""
+    known: Mapping[str, list[str]] = field(default_factory=dict)
+    """Model IDs per dialect."""
+
+    @classmethod
+    def of(cls, plan: Mapping[str, Any]) -> Facts:
+        table = plan.get("claude_code") or []
+        return cls(
+            sorted(table, key=lambda r: _version_key(str(r.get("since", "0"))), reverse=True),
+            plan.get("known_ids", {}),
+        )
+
+    def aliases_for(self, version: str | None, provider: str) -> dict[str, str]:
+        """Alias → model for a Claude Code version on a provider (the newest row when unknown)."""
+        rows = self.claude_code
+        if version:
+            rows = [
+                r for r in rows if _version_key(str(r.get("since", "0"))) <= _version_key(version)
+            ] or rows[-1:]
+        for row in rows:
+            table = row.get(provider) or (
+                row.get("anthropic") if provider in ("gateway", "anthropic-aws") else None
+            )
+            if isinstance(table, dict):
+                return {str(k): str(v) for k, v in table.items()}
+        return {}
+
+
+def _version_key(v: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in re.findall(r"\d+", v)[:4]) or (0,)
+
+
+# ---- Claude Code -------------------------------------------------------------------------------
+
+
+def claude_version(environ: Mapping[str, str], home: Path) -> tuple[str | None, str | None]:
+    """The installed Claude Code version from its package files on PATH (never by running it).
+
+    npm installs link `claude` to `<pkg>/bin/claude.exe` or `<pkg>/cli.js` beside a package.json;
+    the native installer links it to `~/.local/share/claude/versions/<version>`.
+    """
+    import json
+    import os
+
+    for folder in (environ.get("PATH") or "").split(os.pathsep):
+        if not folder:
+            continue
+        candidate = Path(folder) / "claude"
+        try:
+            if not candidate.exists():
+                continue
+            real = candidate.resolve()
+        except OSError:
+            continue
+        if real.parent.name == "versions" and re.fullmatch(r"\d+\.\d+\.\d+\S*", real.name):
+            return real.name, str(real)
+        for parent in list(real.parents)[:4]:
+            pkg = parent / "package.json"
+            try:
+                if not pkg.is_file() or pkg.stat().st_size > 200_000:
+                    continue
+                data = json.loads(pkg.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            if isinstance(data, dict) and str(data.get("name", "")).startswith("@anthropic-ai/claude-code"):
+                version = data.get("version")
+                return (str(version) if version else None), str(candidate)
+        return None, str(candidate)
+    return None, None
+
+
+def _claude_used(settings: Settings, binary: str | None) -> bool:
+    if binary:
+        return True
+    for sid in ("claude-user", "claude-project", "claude-local"):
+        src = settings.sources.get(sid)
+        if src is not None and src.exists:
+            return True
+    env = settings.sources["env"].values
+    return any(k.startswith("CLAUDE_CODE_") for k in env) or any(
+        env.get(k)
+        for k in ("ANTHROPIC_MODEL", "ANTHROPIC_DEFAULT_SONNET_MODEL", "ANTHROPIC_SMALL_FAST_MODEL")
+    )
+
+
+def _model(
+    r: _Reader, facts: Facts, version: str | None, provider: str
+) -> tuple[ModelChoice | None, ModelChoice | None]:
+    aliases = facts.aliases_for(version, provider)
+    main = r.get("ANTHROPIC_MODEL") or r.get("model", key="model")
+    if main is not None:
+        value = main.value.strip()
+        resolved, known = _alias(r, value, aliases)
+        model = ModelChoice(value, resolved, main.name, main.origin, known)
+    else:
+        default = aliases.get("default")
+        model = ModelChoice("default", default or "", None, Origin("default"), bool(default))
+    small = r.get("ANTHROPIC_DEFAULT_HAIKU_MODEL") or r.get("ANTHROPIC_SMALL_FAST_MODEL")
+    if small is not None:
+        small_model = ModelChoice(small.value.strip(), small.value.strip(), small.name, small.origin)
+    else:
+        target = aliases.get("small") or aliases.get("haiku")
+        small_model = ModelChoice("haiku", target or "", None, Origin("default"), bool(target))
+    return model, small_model
+
+
+def _alias(r: _Reader, value: str, aliases: Mapping[str, str]) -> tuple[str, bool]:
+    """An alias (`sonnet`, `opus[1m]`) → the ID sent: the ANTHROPIC_DEFAULT_*_MODEL override, else the table."""
+    base, suffix = (value[:-4], "[1m]") if value.lower().endswith("[1m]") else (value, "")
+    name = base.lower()
+    if name not in ALIASES:
+        return value, True
+    family = {"opusplan": "opus", "best": "opus"}.get(name, name)
+    override = (
+        r.get(f"ANTHROPIC_DEFAULT_{family.upper()}_MODEL") if family in ("opus", "sonnet", "haiku") else None
+    )
+    if override is not None:
+        return override.value.strip() + suffix, True
+    target = aliases.get(name) or aliases.get(family)
+    return (target + suffix, True) if target else (value, False)
+
+
+def claude_route(env: Environment, facts: Facts, forced: bool) -> Route | None:
+    settings = env.settings
+    version, binary = claude_version(env.vars, env.home)
+    if not forced and not _claude_used(settings, binary):
+        return None
+    r = _Reader(settings, CLAUDE)
+    provider = "anthropic"
+    for var, name in SWITCHES:
+        if r.on(var):
+            provider = name
+            break
+    region = project = None
+    credential: Credential | None = None
+    auth = "unknown"
+    endpoint: str | None = None
+    if provider == "bedrock" or provider == "mantle" or provider == "anthropic-aws":
+        region = r.get("AWS_REGION") or r.get("AWS_DEFAULT_REGION") or _profile_region(env, r)
+        name = region.value.strip() if region else "us-east-1"
+        if region is None:
+            region = Setting("AWS_REGION", name, Origin("default"))
+        base_var = {
+            "bedrock": "ANTHROPIC_BEDROCK_BASE_URL",
+            "mantle": "ANTHROPIC_BEDROCK_MANTLE_BASE_URL",
+            "anthropic-aws": "ANTHROPIC_AWS_BASE_URL",
+        }[provider]
+        base = r.get(base_var)
+        default_url = {
+            "bedrock": f"https://bedrock-runtime.{name}.amazonaws.com",
+            "mantle": f"https://bedrock-mantle.{name}.api.aws/anthropic",
+            "anthropic-aws": None,
+        }[provider]
+        endpoint = endpoint_of(base.value) if base else default_url
+        skip = r.on("CLAUDE_CODE_SKIP_BEDROCK_AUTH") if provider != "anthropic-aws" else None
+        bearer = r.get("AWS_BEARER_TOKEN_BEDROCK")
+        aws_key = r.get("ANTHROPIC_AWS_API_KEY") if provider == "anthropic-aws" else None
+        if skip:
+            auth = "none"
+        elif aws_key:
+            auth, credential = "x-api-key", _credential(aws_key)
+        elif bearer and provider != "anthropic-aws":
+            auth, credential = "bearer", _credential(bearer)
+        else:
+            auth = "aws-sigv4"
+            credential = _aws_credential(env, r)
+    elif provider == "vertex":
+        region = r.get("CLOUD_ML_REGION") or Setting("CLOUD_ML_REGION", "us-east5", Origin("default"))
+        project = (
+            r.get("GCLOUD_PROJECT") or r.get("GOOGLE_CLOUD_PROJECT") or r.get("ANTHROPIC_VERTEX_PROJECT_ID")
+        )
+        base = r.get("ANTHROPIC_VERTEX_BASE_URL")
+        name = region.value.strip()
+        host = (
+            "https://aiplatform.googleapis.com"
+            if name == "global"
+            else f"https://{name}-aiplatform.googleapis.com"
+        )
+        endpoint = endpoint_of(base.value) if base else f"{host}/v1"
+        if r.on("CLAUDE_CODE_SKIP_VERTEX_AUTH"):
+            auth = "none"
+        else:
+            auth = "google-oauth"
+            adc = r.get("GOOGLE_APPLICATION_CREDENTIALS")
+            if adc:
+                credential = Credential(adc.name, None, None, adc.origin)
+            elif (env.home / ".config" / "gcloud" / "application_default_credentials.json").is_file():
+                credential = Credential(
+                    "ADC", None, None, Origin("~/.config/gcloud/application_default_credentials.json")
+                )
+    elif provider == "foundry":
+        base = r.get("ANTHROPIC_FOUNDRY_BASE_URL")
+        resource = r.get("ANTHROPIC_FOUNDRY_RESOURCE")
+        if base:
+            endpoint = endpoint_of(base.value)
+        elif resource:
+            endpoint = f"https://{resource.value.strip()}.services.ai.azure.com/anthropic"
+        key = r.get("ANTHROPIC_FOUNDRY_API_KEY")
+        if r.on("CLAUDE_CODE_SKIP_FOUNDRY_AUTH"):
+            auth = "none"
+        elif key:
+            auth, credential = "x-api-key", _credential(key)
+        else:
+            auth = "bearer"  # Microsoft Entra ID through the Azure credential chain
+    else:
+        base = r.get("ANTHROPIC_BASE_URL")
+        endpoint = endpoint_of(base.value) if base else DEFAULT_HOSTS["anthropic"]
+        host = host_of(endpoint)
+        if host == "openrouter.ai" or host.endswith(".openrouter.ai"):
+            provider = "openrouter"
+        elif base and host != "api.anthropic.com":
+            provider = "gateway"
+        token = r.get("ANTHROPIC_AUTH_TOKEN")
+        key = r.get("ANTHROPIC_API_KEY")
+        helper = r.get("apiKeyHelper")
+        oauth = r.get("CLAUDE_CODE_OAUTH_TOKEN")
+        if token:
+            auth, credential = "bearer", _credential(token)
+        elif key:
+            auth, credential = "x-api-key", _credential(key)
+        elif helper:
+            auth, credential = "x-api-key", Credential("apiKeyHelper", None, None, helper.origin)
+        elif oauth:
+            auth, credential = "bearer", _credential(oauth)
+        elif (env.home / ".claude" / ".credentials.json").is_file():
+            auth, credential = (
+                "bearer",
+                Credential("/login", None, None, Origin("~/.claude/.credentials.json")),
+            )
+        else:
+            auth = "none"
+    model, small = _model(r, facts, version, provider)
+    return Route(
+        "claude-code",
+        provider,
+        endpoint,
+        auth,
+        credential,
+        model,
+        small,
+        region,
+        project,
+        tuple(r.used.values()),
+        version,
+        forced,
+    )
+
+
+def _profile_region(env: Environment, r: _Reader) -> Setting | None:
+    from generator.check.files import aws_files
+
+    profile = r.get("AWS_PROFILE")
+    name = profile.value.strip() if profile else "default"
+    _, config = aws_files(env.vars, env.home, env.cwd)
+    section = "default" if name == "default" else f"profile {name}"
+    value = (config.data or {}).get(section, {}).get("region")
+    if not value:
+        return None
+    s = Setting("region", value, Origin(config.path))
+    r.used["region"] = s
+    return s
+
+
+def _aws_credential(env: Environment, r: _Reader) -> Credential | None:
+    key_id = r.get("AWS_ACCESS_KEY_ID", secret=True)
+    if key_id:
+        return _credential(key_id)
+    profile = r.get("AWS_PROFILE")
+    name = profile.value.strip() if profile else "default"
+    from generator.check.files import aws_files
+
+    creds, config = aws_files(env.vars, env.home, env.cwd)
+    section = (creds.data or {}).get(name) or {}
+    if section.get("aws_access_key_id"):
+        value = section["aws_access_key_id"]
+        return Credential(f"[{name}] aws_access_key_id", mask(value), fingerprint(value), Origin(creds.path))
+    conf = (config.data or {}).get("default" if name == "default" else f"profile {name}")
+    if conf:
+        return Credential(f"profile {name}", None, None, Origin(config.path))
+    return None
+
+
+# ---- the SDKs, LiteLLM and OpenHands ----------------------------------------------------------------
+
+
+def _shell_used(settings: Settings, names: tuple[str, ...]) -> bool:
+    return any(settings.sources[s].values.get(n) for s in SHELL if s in settings.sources for n in names)
+
+
+def anthropic_sdk_route(env: Environment, forced: bool) -> Route | None:
+    names = ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_BASE_URL")
+    if not forced and not _shell_used(env.settings, names):
+        return None
+    r = _Reader(env.settings, SHELL)
+    base = r.get("ANTHROPIC_BASE_URL")
+    endpoint = endpoint_of(base.value) if base else DEFAULT_HOSTS["anthropic"]
+    provider = _provider_of_host(endpoint, "anthropic", "api.anthropic.com")
+    key, token = r.get("ANTHROPIC_API_KEY"), r.get("ANTHROPIC_AUTH_TOKEN")
+    auth, credential = (
+        ("x-api-key", _credential(key))
+        if key
+        else ("bearer", _credential(token))
+        if token
+        else ("none", None)
+    )
+    return Route(
+        "anthropic-sdk",
+        provider,
+        endpoint,
+        auth,
+        credential,
+        None,
+        settings=tuple(r.used.values()),
+        forced=forced,
+    )
+
+
+def openai_sdk_route(env: Environment, forced: bool) -> Route | None:
+    if not forced and not _shell_used(env.settings, ("OPENAI_API_KEY", "OPENAI_BASE_URL")):
+        return None
+    r = _Reader(env.settings, SHELL)
+    base = r.get("OPENAI_BASE_URL")
+    endpoint = endpoint_of(base.value) if base else DEFAULT_HOSTS["openai"]
+    provider = _provider_of_host(endpoint, "openai", "api.openai.com")
+    key = r.get("OPENAI_API_KEY")
+    model = r.get("OPENAI_MODEL")
+    choice = (
+        ModelChoice(model.value.strip(), model.value.strip(), model.name, model.origin) if model else None
+    )
+    return Route(
+        "openai-sdk",
+        provider,
+        endpoint,
+        "bearer" if key else "none",
+        _credential(key) if key else None,
+        choice,
+        settings=tuple(r.used.values()),
+        forced=forced,
+    )
+
+
+def _provider_of_host(endpoint: str | None, own: str, own_host: str) -> str:
+    host = host_of(endpoint)
+    if host == "openrouter.ai" or host.endswith(".openrouter.ai"):
+        return "openrouter"
+    if host == "api.openai.com":
+        return "openai"
+    if host == "api.anthropic.com":
+        return "anthropic"
+    return own if host == own_host else "gateway"
+
+
+def _litellm_style(
+    client: str, r: _Reader, model_var: str, key_var: str | None, base_var: str | None, forced: bool
+) -> Route | None:
+    model = r.get(model_var)
+    value = model.value.strip() if model else ""
+    prefix, _, rest = value.partition("/")
+    provider, own_key, own_base = (
+        LITELLM_PROVIDERS.get(prefix, ("unknown", None, None)) if rest else ("unknown", None, None)
+    )
+    key = (r.get(key_var) if key_var else None) or (r.get(own_key) if own_key else None)
+    base = (r.get(base_var) if base_var else None) or (r.get(own_base) if own_base else None)
+    default = {
+        "anthropic": DEFAULT_HOSTS["anthropic"],
+        "openrouter": DEFAULT_HOSTS["openrouter"],
+        "openai": DEFAULT_HOSTS["openai"],
+    }.get(provider)
+    endpoint = endpoint_of(base.value) if base else default
+    if base and provider in ("anthropic", "openai", "openrouter"):
+        provider = _provider_of_host(endpoint, provider, host_of(default))
+    auth = {"anthropic": "x-api-key", "bedrock": "aws-sigv4", "vertex": "google-oauth"}.get(
+        provider, "bearer"
+    )
+    if key is None and auth in ("x-api-key", "bearer"):
+        auth = "none"
+    choice = ModelChoice(value, rest or value, model.name, model.origin) if model else None
+    region = r.get("AWS_REGION_NAME") or r.get("AWS_REGION") if provider == "bedrock" else None
+    return Route(
+        client,
+        provider,
+        endpoint,
+        auth,
+        _credential(key) if key else None,
+        choice,
+        region=region,
+        settings=tuple(r.used.values()),
+        forced=forced,
+    )
+
+
+def openhands_route(env: Environment, forced: bool) -> Route | None:
+    toml = env.settings.sources.get("openhands-toml")
+    names = ("LLM_MODEL", "LLM_API_KEY", "LLM_BASE_URL")
+    used = _shell_used(env.settings, names) or bool(toml and toml.exists)
+    if not forced and not used:
+        return None
+    return _litellm_style(
+        "openhands", _Reader(env.settings, OPENHANDS), "LLM_MODEL", "LLM_API_KEY", "LLM_BASE_URL", forced
+    )
+
+
+def litellm_sdk_route(env: Environment, forced: bool) -> Route | None:
+    if not forced and not _shell_used(env.settings, ("LITELLM_MODEL",)):
+        return None
+    return _litellm_style("litellm-sdk", _Reader(env.settings, SHELL), "LITELLM_MODEL", None, None, forced)
+
+
+def litellm_proxy_route(env: Environment, forced: bool) -> Route | None:
+    names = (
+        "LITELLM_PROXY_URL",
+        "LITELLM_API_KEY",
+        "LITELLM_CONFIG",
+        "LITELLM_MASTER_KEY",
+        "LITELLM_PROXY_MODEL",
+    )
+    if not forced and not _shell_used(env.settings, names):
+        return None
+    r = _Reader(env.settings, SHELL)
+    base = r.get("LITELLM_PROXY_URL")
+    key = r.get("LITELLM_API_KEY")
+    model = r.get("LITELLM_PROXY_MODEL")
+    choice = (
+        ModelChoice(model.value.strip(), model.value.strip(), model.name, model.origin) if model else None
+    )
+    return Route(
+        "litellm-proxy",
+        "gateway",
+        endpoint_of(base.value) if base else DEFAULT_HOSTS["litellm-proxy"],
+        "bearer" if key else "none",
+        _credential(key) if key else None,
+        choice,
+        settings=tuple(r.used.values()),
+        forced=forced,
+    )
+
+
+def resolve_routes(
+    env: Environment, plan: Mapping[str, Any], targets: list[str] | tuple[str, ...] = ()
+) -> list[Route]:
+    """Every route the reader uses (and those a named target forces), Claude Code first."""
+    named = {t.split("/", 1)[0] for t in targets}
+    forced = {c for t in named for c in TARGET_CLIENTS.get(t, ())}
+    facts = Facts.of(plan)
+    routes = [
+        claude_route(env, facts, "claude-code" in forced),
+        anthropic_sdk_route(env, "anthropic-sdk" in forced),
+        openai_sdk_route(env, "openai-sdk" in forced),
+        litellm_sdk_route(env, "litellm-sdk" in forced),
+        litellm_proxy_route(env, "litellm-proxy" in forced),
+        openhands_route(env, "openhands" in forced),
+    ]
+    return [r for r in routes if r is not None]
+
+
+def guide_in_use(provider: str, routes: list[Route], selectors: list[str] | None = None) -> bool:
+    """Whether a guide's check matters on one of the routes (its own `route` selectors, else the guide's)."""
+    chosen = selectors or GUIDE_ROUTES.get(provider)
+    if chosen is None:
+        return True  # a guide the product does not know yet: never hide its checks
+    return any(route.matches(sel) for route in routes for sel in chosen)
