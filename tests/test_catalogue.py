@@ -223,3 +223,12 @@ def test_api_timeout_check_on_a_fake_machine(machine) -> None:
         home, cwd, ["claude-code/api-timeout-ms", "--offline"], {"API_TIMEOUT_MS": "1200000"}, "x" * 40
     )
     assert doc["by_id"]["api-timeout-ms"]["status"] == "pass"
+
+
+def test_tls_verification_off_flags_only_the_value_node_obeys() -> None:
+    import re
+
+    pattern = _pattern("claude-code", "tls-verification-off")
+    # Node.js disables certificate validation only for the exact string "0".
+    assert not re.fullmatch(pattern, "0")
+    assert all(re.fullmatch(pattern, v) for v in ("1", "", "false", "00", "0 "))
