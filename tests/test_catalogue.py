@@ -10,6 +10,7 @@ from conftest import FIXTURES, ROOT
 
 from generator.check.kinds import KINDS
 from generator.kb.catalogue import load_catalogue
+from generator.kb.problems import MAX_MESSAGE
 
 BROKEN = FIXTURES / "guides" / "broken"
 
@@ -55,7 +56,9 @@ def test_unknown_kind_missing_outcome_and_missing_fix(tmp_path: Path) -> None:
     text = text.replace("kind: key-shape", "kind: key-shapes")
     (tmp_path / "demo.yaml").write_text(text, encoding="utf-8")
     msgs = [p.message for p in load_catalogue(tmp_path).problems]
-    assert msgs == [f"checks[0].kind: unknown kind 'key-shapes' (known: {', '.join(sorted(KINDS))})"]
+    full = f"checks[0].kind: unknown kind 'key-shapes' (known: {', '.join(sorted(KINDS))})"
+    # Problem messages are capped at MAX_MESSAGE characters; the cut keeps the head and the tail.
+    assert msgs == [full if len(full) <= MAX_MESSAGE else f"{full[: MAX_MESSAGE - 100]} … {full[-97:]}"]
 
     text = (FIXTURES / "guides" / "valid" / "demo.yaml").read_text(encoding="utf-8")
     lines = [ln for ln in text.splitlines() if "placeholder:" not in ln]
