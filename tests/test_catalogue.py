@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from conftest import FIXTURES, ROOT
@@ -213,7 +214,7 @@ def test_workspace_and_foundry_resource_patterns() -> None:
     assert not any(re.fullmatch(res, v) for v in placeholders)
 
 
-def test_api_timeout_check_on_a_fake_machine(machine) -> None:
+def test_api_timeout_check_on_a_fake_machine(machine: Callable[..., tuple[Path, Path]]) -> None:
     from conftest import check_json
 
     home, cwd = machine(home_files={".claude/settings.json": {"env": {"API_TIMEOUT_MS": "3000000000"}}})
