@@ -28,6 +28,11 @@
   // R4 HTML character references.
   var ENTITY = /&(?:#([0-9]{1,7})|#x([0-9a-fA-F]{1,6})|(amp|lt|gt|quot|apos|nbsp));/gi;
   var NAMED_ENTITIES = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " " };
+  // R11 _FRAME_GLYPHS, _FRAME_LEAD, _FRAME_TAIL: terminal frames.
+  var FRAME_GLYPHS =
+    "\u2502\u2503\u254e\u2506\u250a\u23bf\u23fa\u25cf\u273b\u273d\u2736\u2733\u2722\u256d\u256e\u2570\u256f\u251c\u2524\u250c\u2510\u2514\u2518\u2500\u2501\u2550\u254c\u2590\u259b\u259c\u258c\u259d\u2598\u2588\u2718\u2715\u2717\u26a0\u26a1\u276f\u203a";
+  var FRAME_LEAD = new RegExp("^[ \\t]*(?:[" + FRAME_GLYPHS + "]+[ \\t]*|>[ \\t]+)+", "gm");
+  var FRAME_TAIL = new RegExp("[ \\t]*[\\u2502\\u2503\\u256e\\u256f\\u256d\\u2570\\u2500\\u2501]+[ \\t]*$", "gm");
 
   // R5 _STATUS_FORMS, same order.
   var STATUS_FORMS = [
@@ -93,6 +98,8 @@
   var NUMBER = /[0-9]+(?:[.,][0-9]+)*/g;
   var QUOTES = /["'`\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u00ab\u00bb\u300c\u300d\u300e\u300f]/g;
   var SPACE = /[ \t\n\r\f\v]+/g;
+  // R12 _LINE_BREAK, for `joined`.
+  var LINE_BREAK = /\n[ \t]*/g;
 
   function decode(pasted) {
     var s = String(pasted);
@@ -113,7 +120,8 @@
       if (undone === s) break;
       s = undone;
     }
-    return s.replace(ENTITY, entity);
+    s = s.replace(ENTITY, entity);
+    return s.replace(FRAME_LEAD, "").replace(FRAME_TAIL, "");
   }
 
   function unescape(_, u, x, c) {
@@ -215,10 +223,13 @@
 
   function normalise(pasted) {
     var decoded = decode(pasted);
+    var stripped = stripWrappers(decoded);
     return {
-      text: canon(stripWrappers(decoded)),
+      text: canon(stripped),
       full: canon(decoded),
+      joined: canon(stripped.replace(LINE_BREAK, "")),
       raw: decoded.toLowerCase(),
+      decoded: decoded,
       statuses: statuses(decoded),
       types: types(decoded),
     };
@@ -234,7 +245,112 @@
   var TYPE_MATCH = 12;
   var HINT = 3;
   var HINT_CAP = 6;
-  var MAX_POINTS = PATTERN_HIT + WEIGHT_CAP / 2 + EXTRA_PATTERN_CAP + STATUS_MATCH + TYPE_MATCH + HINT_CAP;
+  var TOOL_MATCH = 4;
+  var MAX_POINTS =
+    PATTERN_HIT + WEIGHT_CAP / 2 + EXTRA_PATTERN_CAP + STATUS_MATCH + TYPE_MATCH + HINT_CAP + TOOL_MATCH;
+  var SIMILAR_CAP = 50;
+
+  // TOOLS, same order and markers (on the lowercased decoded text).
+  var TOOLS = [
+    { id: "openhands", provider: "openhands", marker: /status\$[a-z_]+|\bopenhands\b/ },
+    {
+      id: "claude-code",
+      provider: "claude-code",
+      marker: new RegExp(
+        "\\bapi error(?: \\(|:)|please run /login|fix external api key|\\brun (?:/model|--model)\\b|" +
+          "/extra-usage|@anthropic-ai/claude-code|claude-code/cli|\\bclaude code\\b|claude doctor"
+      ),
+    },
+    {
+      id: "litellm",
+      provider: "litellm",
+      marker: /\blitellm\.(?:exceptions\.)?[a-z]*(?:error|exception)\b|litellm_proxyexception|\blitellm\.proxy\b/,
+    },
+    {
+      id: "openai-sdk",
+      provider: "openai-sdk",
+      marker: /\bopenai\.(?:_exceptions\.)?[a-z]*error\b|openai\/_base_client|\bfrom openai import\b/,
+    },
+    {
+      id: "anthropic-sdk",
+      provider: "anthropic",
+      marker: /\banthropic\.(?:_exceptions\.)?[a-z]*error\b|anthropic\/_base_client|@anthropic-ai\/sdk/,
+    },
+    { id: "boto3", provider: "bedrock", marker: /\bbotocore\b|\bboto3\b/ },
+    { id: "curl", provider: null, marker: /(?:^|\n)\$? ?curl |\bcurl: \([0-9]+\)/ },
+  ];
+
+  function detectTool(raw) {
+    for (var k = 0; k < TOOLS.length; k++) {
+      if (TOOLS[k].marker.test(raw)) return TOOLS[k];
+    }
+    return null;
+  }
+
+  // --- the fallback reading: similar.py ------------------------------------------------------
+  var DF_CUT = 4;
+  var MIN_COVER = 12;
+  var MIN_SHARE = 60;
+  var WORD = /[a-z][a-z0-9_]*/g;
+
+  function features(text) {
+    var words = text.match(WORD) || [];
+    var out = {};
+    for (var k = 0; k < words.length; k++) {
+      out[words[k]] = true;
+      if (k + 1 < words.length) out[words[k] + " " + words[k + 1]] = true;
+    }
+    return out;
+  }
+
+  function buildSimilar(index) {
+    var sets = index.entries.map(function (e) {
+      return (e.messages || []).map(features);
+    });
+    var df = Object.create(null);
+    sets.forEach(function (entry) {
+      var union = Object.create(null);
+      entry.forEach(function (fs) {
+        for (var f in fs) union[f] = true;
+      });
+      for (var f in union) df[f] = (df[f] || 0) + 1;
+    });
+    var weight = Object.create(null);
+    for (var f in df) weight[f] = Math.max(0, DF_CUT - df[f]) * (f.indexOf(" ") !== -1 ? 2 : 1);
+    var providerHints = Object.create(null);
+    index.entries.forEach(function (e) {
+      var list = providerHints[e.provider] || (providerHints[e.provider] = []);
+      e.hints.forEach(function (h) {
+        if (list.indexOf(h) === -1) list.push(h);
+      });
+    });
+    return { sets: sets, weight: weight, providerHints: providerHints };
+  }
+
+  function rankSimilar(sim, text) {
+    var have = features(text);
+    var found = [];
+    sim.sets.forEach(function (entry, i) {
+      var best = null;
+      entry.forEach(function (fs, k) {
+        var total = 0;
+        var covered = 0;
+        for (var f in fs) {
+          var w = sim.weight[f] || 0;
+          total += w;
+          if (have[f]) covered += w;
+        }
+        if (!total || covered < MIN_COVER) return;
+        var share = Math.floor((covered * 100) / total);
+        if (share >= MIN_SHARE && (best === null || share > best.share)) best = { share: share, message: k };
+      });
+      if (best !== null) found.push({ entry: i, share: best.share, message: best.message });
+    });
+    found.sort(function (a, b) {
+      return b.share - a.share || a.entry - b.entry;
+    });
+    return found;
+  }
   var SAME_SPAN = 0.5;
   var MAX_MATCHES = 50;
 
@@ -245,8 +361,8 @@
   }
 
   function search(p, n) {
-    var variants = [n.text, n.full];
-    for (var v = 0; v < 2; v++) {
+    var variants = [n.text, n.full, n.joined];
+    for (var v = 0; v < 3; v++) {
       var m = regex(p.regex).exec(variants[v]);
       if (m) return { pattern: p, variant: v, start: m.index, end: m.index + m[0].length, matched: m[0] };
     }
@@ -271,7 +387,7 @@
     return false;
   }
 
-  function score(entry, hits, n) {
+  function score(entry, hits, n, tool) {
     var best = hits[0];
     hits.forEach(function (h) {
       var better =
@@ -314,12 +430,13 @@
     var hints = entry.hints.filter(function (h) {
       return hasHint(n.raw, h);
     });
-    points += statusPoints + typePoints + Math.min(HINT * hints.length, HINT_CAP);
+    var toolPoints = tool && tool.provider === entry.provider ? TOOL_MATCH : 0;
+    points += statusPoints + typePoints + Math.min(HINT * hints.length, HINT_CAP) + toolPoints;
     return {
       points: points,
       entry: entry,
       best: best,
-      parts: [hints.length, statusPoints, typePoints, extra],
+      parts: [hints.length + toolPoints, statusPoints, typePoints, extra],
       why: {
         pattern: best.pattern.source,
         matched: best.matched,
@@ -327,6 +444,8 @@
         status_conflict: conflict,
         error_type: errorType,
         hints: hints,
+        tool: tool ? tool.id : null,
+        similar: null,
         tied_with: [],
       },
     };
@@ -389,13 +508,54 @@
     return Math.min(100, Math.floor((200 * Math.max(0, points) + MAX_POINTS) / (2 * MAX_POINTS)));
   }
 
+  function resemblances(index, n, tool) {
+    if (!index._similar) index._similar = buildSimilar(index);
+    var sim = index._similar;
+    var out = [];
+    rankSimilar(sim, n.text).forEach(function (r) {
+      var entry = index.entries[r.entry];
+      var named = sim.providerHints[entry.provider].some(function (h) {
+        return hasHint(n.raw, h);
+      });
+      if (!(named || (tool && tool.provider === entry.provider))) return;
+      var excluded = entry.exclude.some(function (x) {
+        return search(x, n) !== null;
+      });
+      if (excluded) return;
+      out.push({
+        entry: entry,
+        score: Math.floor((SIMILAR_CAP * r.share) / 100),
+        why: {
+          pattern: "",
+          matched: "",
+          status: null,
+          status_conflict: [],
+          error_type: null,
+          hints: [],
+          tool: tool ? tool.id : null,
+          similar: r.message,
+          tied_with: [],
+        },
+      });
+    });
+    return out.slice(0, MAX_MATCHES);
+  }
+
   function explain(pasted, index) {
     var n = normalise(pasted);
+    var tool = detectTool(n.raw);
     var scored = [];
     index.entries.forEach(function (entry, order) {
       var hits = [];
       entry.patterns.forEach(function (p) {
-        if (p.literal && n.text.indexOf(p.literal) === -1 && n.full.indexOf(p.literal) === -1) return;
+        if (
+          p.literal &&
+          n.text.indexOf(p.literal) === -1 &&
+          n.full.indexOf(p.literal) === -1 &&
+          n.joined.indexOf(p.literal) === -1
+        ) {
+          return;
+        }
         var hit = search(p, n);
         if (hit) hits.push(hit);
       });
@@ -404,10 +564,11 @@
         return search(x, n) !== null;
       });
       if (excluded) return;
-      var s = score(entry, hits, n);
+      var s = score(entry, hits, n, tool);
       s.order = order;
       scored.push(s);
     });
+    if (!scored.length) return resemblances(index, n, tool);
     function byScore(a, b) {
       return b.points - a.points || a.order - b.order;
     }

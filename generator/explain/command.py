@@ -88,7 +88,40 @@ def _json(m: Match, lang: str) -> dict[str, Any]:
         "title": e.title[lang],
         "docs_url": entry_url(e.provider, e.entry, lang),
         "checks": list(e.data["checks"]),
+        "fix": _fix_json(m, lang),
         "why": m.why.as_dict(),
+    }
+
+
+def chosen_fix(m: Match) -> tuple[dict[str, Any], dict[str, Any] | None] | None:
+    """The fix to show first, and its snippet: for a text that shows which tool printed it, the
+    entry's first fix with a snippet for that tool (unless the entry is that tool's own, where
+    every fix is); else the first fix."""
+    from generator.explain.match import TOOLS
+
+    fixes: list[dict[str, Any]] = list(m.entry.data.get("fixes") or [])
+    if not fixes:
+        return None
+    tool = next((t for t in TOOLS if t.id == m.why.tool), None)
+    if tool and tool.provider != m.entry.provider:
+        for fix in fixes:
+            for name in tool.snippets:
+                snippet = next((sn for sn in fix["snippets"] if sn["tool"] == name), None)
+                if snippet:
+                    return fix, snippet
+    first = fixes[0]
+    return first, (first["snippets"][0] if first["snippets"] else None)
+
+
+def _fix_json(m: Match, lang: str) -> dict[str, Any] | None:
+    chosen = chosen_fix(m)
+    if chosen is None:
+        return None
+    fix, snippet = chosen
+    return {
+        "text": fix[lang],
+        "tool": snippet["tool"] if snippet else None,
+        "code": snippet["code"] if snippet else None,
     }
 
 
@@ -104,11 +137,13 @@ def _text(k: int, m: Match, lang: str, labels: dict[str, str]) -> str:
     if causes:
         lines.append(f"   {labels['explain_causes']}:")
         lines += [_indented(f"- {_plain(c[lang])}", 5) for c in causes]
-    fix = e.data.get("fix")
-    if fix:
+    chosen = chosen_fix(m)
+    if chosen:
+        fix, snippet = chosen
         lines.append(_indented(f"{labels['cli_fix']}: {_plain(fix[lang])}", 3))
-        if fix.get("code"):
-            lines += [f"       {line}" for line in str(fix["code"]).rstrip().splitlines()]
+        if snippet:
+            lines.append(f"     [{snippet['tool']}]")
+            lines += [f"       {line}" for line in str(snippet["code"]).rstrip().splitlines()]
     checks = e.data.get("checks") or []
     if checks:
         lines.append(f"   {labels['explain_next']}: python -m generator check {' '.join(checks)}")
@@ -118,7 +153,15 @@ def _text(k: int, m: Match, lang: str, labels: dict[str, str]) -> str:
 
 def _why(m: Match, labels: dict[str, str]) -> str:
     w = m.why
-    parts = [labels["explain_pattern"].format(pattern=w.pattern)]
+    if w.similar is not None:
+        said = (m.entry.data.get("message_text") or [])[w.similar : w.similar + 1]
+        parts = [labels["explain_similar"].format(message=f'"{said[0]}"' if said else "")]
+    else:
+        parts = [labels["explain_pattern"].format(pattern=w.pattern)]
+    if w.quote:
+        parts.append(labels["explain_quote"].format(quote=f'"{w.quote}"'))
+    if w.tool:
+        parts.append(labels["explain_tool"].format(tool=w.tool, marker=w.tool_marker or ""))
     if w.status is not None:
         parts.append(labels["explain_status"].format(status=w.status))
     if w.status_conflict:

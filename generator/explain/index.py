@@ -39,7 +39,7 @@ __all__ = [
 ]
 
 # Bump when the document's shape changes.
-FORMAT = 2
+FORMAT = 3
 SITE_FILE = Path("assets") / "explain.json"
 CLI_FILE = EXPLAIN_FILE
 # UI labels the command prints, carried in the cached document so a warm call needs no YAML.
@@ -51,6 +51,7 @@ TOP_CAUSES = 2
 def index_data(cat: Catalogue, *, site: bool = False) -> dict[str, Any]:
     """The index document. `site=True` leaves out what the browser does not show (causes,
     fixes) and adds page URLs relative to the site root."""
+    from generator.explain.normalise import normalise
     from generator.explain.patterns import choose_grams, compile_patterns
     from generator.kb.catalogue import resolve
 
@@ -68,20 +69,26 @@ def index_data(cat: Catalogue, *, site: bool = False) -> dict[str, Any]:
             "exclude": compile_patterns(e.match.exclude),
             "covers": list(e.covers),
             "checks": [resolve(g.provider, c) for c in e.checks],
+            # The provider's own wordings and the English title, normalised like a paste: what
+            # the fallback reading (similar.py) compares a text with.
+            "messages": [normalise(m.text).text for m in e.messages] + [normalise(e.title.en).text],
         }
         if site:
             # Japanese at the root, English under en/ (DESIGN.md, URLs); the heading anchor is the ID.
             rec["url"] = {"ja": f"{g.provider}/{e.id}/#{e.id}", "en": f"en/{g.provider}/{e.id}/#{e.id}"}
         else:
             rec["causes"] = [{"ja": c.text.ja, "en": c.text.en} for c in e.causes[:TOP_CAUSES]]
-            fix = e.fixes[0]
-            snippet = fix.snippets[0] if fix.snippets else None
-            rec["fix"] = {
-                "ja": fix.text.ja,
-                "en": fix.text.en,
-                "code": snippet.code if snippet else None,
-                "tool": snippet.tool if snippet else None,
-            }
+            # Every fix with its snippets: the command shows the one for the tool that printed
+            # the text (match.TOOLS), else the first.
+            rec["fixes"] = [
+                {
+                    "ja": fix.text.ja,
+                    "en": fix.text.en,
+                    "snippets": [{"tool": sn.tool, "code": sn.code} for sn in fix.snippets],
+                }
+                for fix in e.fixes
+            ]
+            rec["message_text"] = [m.text for m in e.messages] + [e.title.en]
         entries.append(rec)
     # Filing each pattern under its gram here saves every later load from doing it.
     records = [p for rec in entries for p in rec["patterns"]]

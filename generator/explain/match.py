@@ -5,14 +5,21 @@ The index is compiled once from the catalogue (or from its cached JSON form, see
 the longest literal every match must contain. A text is first cut into 4-character grams, the
 grams pick the alternatives whose literal may occur, and only those regexes run (compiled on
 first use). That keeps a call fast with 10,000 declared patterns. A regex is tried on the
-normalised text, then on the same text with its wrappers kept (`normalise.Normalised.full`), so a
-pattern that quotes a wrapper (`error code: 0 - <!doctype html`) still matches.
+normalised text, then on the same text with its wrappers kept (`normalise.Normalised.full`), then
+with terminal line wraps undone (`joined`), so a pattern that quotes a wrapper (`error code: 0 -
+<!doctype html`) or a message a terminal wrapped mid-word still matches.
 
-Scoring: a pattern hit is strong evidence and the only way in (a status or type alone never
-makes a match: an honest "nothing matched" beats a guess); a longer pattern scores more. The
-status and error type the text states add medium evidence, and a status the entry never has
-takes some away. Hints, the words that name a provider, are weak and break ties. When two
-providers' entries read the same words of a text that names neither, they get the same score.
+Scoring: a pattern hit is strong evidence; a longer pattern scores more. The status and error
+type the text states add medium evidence, and a status the entry never has takes some away.
+Hints, the words that name a provider, are weak and break ties, and so is the tool that printed
+the text (`TOOLS`: Claude Code's `API Error:`, OpenHands' `STATUS$…`, `litellm.*Error`, an SDK's
+exception class): it favours that tool's own entries, and the command shows that tool's fix first.
+When two providers' entries read the same words of a text that names neither, they get the same
+score.
+
+When no pattern hits, the text is compared with every entry's own messages (`similar.py`); an
+entry it resembles closely enough is answered with a lower score, and the why names the message.
+A status or type alone never makes a match: an honest "nothing matched" beats a guess.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.explain.normalise import Normalised, normalise
 from generator.explain.patterns import GRAM, choose_grams
+from generator.explain.similar import Similar
 
 if TYPE_CHECKING:
     from generator.kb.catalogue import Catalogue
@@ -33,7 +41,10 @@ __all__ = [
     "IndexEntry",
     "Match",
     "Pattern",
+    "TOOLS",
+    "Tool",
     "Why",
+    "detect_tool",
     "explain",
 ]
 
@@ -47,12 +58,89 @@ STATUS_CONFLICT = -20
 TYPE_MATCH = 12
 HINT = 3
 HINT_CAP = 6
-MAX_POINTS = PATTERN_HIT + WEIGHT_CAP // 2 + EXTRA_PATTERN_CAP + STATUS_MATCH + TYPE_MATCH + HINT_CAP
+TOOL_MATCH = 4  # the entry belongs to the tool that printed the text
+MAX_POINTS = (
+    PATTERN_HIT + WEIGHT_CAP // 2 + EXTRA_PATTERN_CAP + STATUS_MATCH + TYPE_MATCH + HINT_CAP + TOOL_MATCH
+)
+# A resemblance (no pattern hit) scores at most this (a pattern hit scores more than 50).
+SIMILAR_CAP = 50
 # Two readings of the same words: spans overlapping by at least this share of the shorter one.
 SAME_SPAN = 0.5
 # Nobody reads further down a list of matches; the cut also bounds the pairwise tie check.
 MAX_MATCHES = 50
 FLAGS = re.IGNORECASE | re.ASCII  # ASCII: `\w`, `\d`, `\b` as in JavaScript
+
+
+@dataclass(frozen=True)
+class Tool:
+    """A program whose output has a recognisable shape."""
+
+    id: str
+    """Stable name, shown in the why-line and in JSON."""
+    provider: str | None
+    """The guide whose entries are that tool's own (None when it has none)."""
+    marker: re.Pattern[str]
+    """What its output looks like, on the lowercased decoded text."""
+    snippets: tuple[str, ...]
+    """The guides' snippet tools that fix things for it, best first."""
+
+
+def _tool(tool_id: str, provider: str | None, marker: str, *snippets: str) -> Tool:
+    return Tool(tool_id, provider, re.compile(marker, re.ASCII), snippets)
+
+
+# Most specific first: a tool that wraps another (OpenHands runs LiteLLM, Claude Code talks to a
+# gateway) prints the other's words inside its own, and the outer one is where the reader acts.
+TOOLS = (
+    _tool(
+        "openhands",
+        "openhands",
+        r"status\$[a-z_]+|\bopenhands\b",
+        "openhands-ui",
+        "openhands-toml",
+        "openhands-docker",
+    ),
+    _tool(
+        "claude-code",
+        "claude-code",
+        r"\bapi error(?: \(|:)|please run /login|fix external api key|\brun (?:/model|--model)\b|"
+        r"/extra-usage|@anthropic-ai/claude-code|claude-code/cli|\bclaude code\b|claude doctor",
+        "claude-code-cli",
+        "claude-code-settings",
+    ),
+    _tool(
+        "litellm",
+        "litellm",
+        r"\blitellm\.(?:exceptions\.)?[a-z]*(?:error|exception)\b|litellm_proxyexception|\blitellm\.proxy\b",
+        "litellm-sdk",
+        "litellm-config",
+    ),
+    _tool(
+        "openai-sdk",
+        "openai-sdk",
+        r"\bopenai\.(?:_exceptions\.)?[a-z]*error\b|openai/_base_client|\bfrom openai import\b",
+        "openai-sdk",
+        "python",
+    ),
+    _tool(
+        "anthropic-sdk",
+        "anthropic",
+        r"\banthropic\.(?:_exceptions\.)?[a-z]*error\b|anthropic/_base_client|@anthropic-ai/sdk",
+        "python",
+        "typescript",
+    ),
+    _tool("boto3", "bedrock", r"\bbotocore\b|\bboto3\b", "aws-cli", "python"),
+    _tool("curl", None, r"(?:^|\n)\$? ?curl |\bcurl: \([0-9]+\)", "curl"),
+)
+
+
+def detect_tool(raw: str) -> tuple[Tool, int, int] | None:
+    """The tool that printed a text (its lowercased decoded form), with where its marker is."""
+    for tool in TOOLS:
+        m = tool.marker.search(raw)
+        if m:
+            return tool, m.start(), m.end()
+    return None
 
 
 @dataclass(frozen=True)
@@ -117,15 +205,28 @@ class Why:
     """Hints of the entry found in the text."""
     tied_with: tuple[str, ...] = ()
     """Other providers' entries that read the same words equally (the text names no provider)."""
+    tool: str | None = None
+    """The tool that printed the text (`TOOLS`), if recognised."""
+    tool_marker: str | None = None
+    """The words of the paste that showed the tool, as pasted."""
+    quote: str | None = None
+    """The line of the paste the pattern recognised, as pasted (numbers and quotes kept)."""
+    similar: int | None = None
+    """For a resemblance (no pattern hit): which of the entry's messages it resembles (the
+    title is last); `pattern` is empty then."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "pattern": self.pattern,
             "matched": self.matched,
+            "quote": self.quote,
             "status": self.status,
             "status_conflict": list(self.status_conflict),
             "error_type": self.error_type,
             "hints": list(self.hints),
+            "tool": self.tool,
+            "tool_marker": self.tool_marker,
+            "similar": self.similar,
             "tied_with": list(self.tied_with),
         }
 
@@ -149,7 +250,7 @@ class _Hit:
     pattern: Pattern
     """The alternative."""
     variant: int
-    """0: the normalised text without wrappers (`text`), 1: with them (`full`)."""
+    """0: the normalised text without wrappers (`text`), 1: with them (`full`), 2: `joined`."""
     start: int
     """Start of the match in that variant."""
     end: int
@@ -168,8 +269,20 @@ class Index:
     """Gram → (entry position, pattern position) of the alternatives whose literal holds it."""
     unfiltered: tuple[tuple[int, int], ...] = field(repr=False)
     """Alternatives too short or too loose for the prefilter; always run."""
+    provider_hints: Mapping[str, tuple[str, ...]] = field(repr=False, compare=False)
+    """Every hint of each provider's entries: a resemblance counts only in a text that names the
+    provider (or was printed by its tool), so an unrelated service's error that happens to share
+    words with a message is not answered."""
     _compiled: dict[str, re.Pattern[str]] = field(default_factory=dict, repr=False, compare=False)
     """Regexes compiled so far: only those the prefilter lets through are ever compiled."""
+    _similar: list[Similar] = field(default_factory=list, repr=False, compare=False)
+    """The fallback reading's features, built on first need (most texts hit a pattern)."""
+
+    def similar(self) -> Similar:
+        """The entries' messages as features, for the fallback reading."""
+        if not self._similar:
+            self._similar.append(Similar([e.data.get("messages", []) for e in self.entries]))
+        return self._similar[0]
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Index:
@@ -216,6 +329,10 @@ class Index:
             entries=tuple(entries),
             grams={g: tuple(refs) for g, refs in grams.items()},
             unfiltered=tuple(unfiltered),
+            provider_hints={
+                p: tuple(sorted({h for e in entries if e.provider == p for h in e.hints}))
+                for p in {e.provider for e in entries}
+            },
         )
 
     def regex(self, source: str) -> re.Pattern[str]:
@@ -227,12 +344,16 @@ class Index:
     def candidates(self, n: Normalised) -> list[tuple[int, int]]:
         """Alternatives whose literal occurs in the text, plus the unfiltered ones."""
         found: set[tuple[int, int]] = set(self.unfiltered)
-        for variant in (n.text, n.full):
+        for variant in _variants(n):
             for g in {variant[k : k + GRAM] for k in range(len(variant) - GRAM + 1)}:
                 refs = self.grams.get(g)
                 if refs:
                     found.update(refs)
         return sorted(found)
+
+
+def _variants(n: Normalised) -> tuple[str, str, str]:
+    return (n.text, n.full, n.joined)
 
 
 def _pattern(rec: Mapping[str, Any]) -> Pattern:
@@ -253,13 +374,16 @@ def _index_of(source: Catalogue | Index) -> Index:
 
 
 def explain(text: str, source: Catalogue | Index) -> list[Match]:
-    """Entries that fit a pasted error, best first; empty when no pattern matched."""
+    """Entries that fit a pasted error, best first; empty when nothing fits."""
     index = _index_of(source)
     n = normalise(text)
+    found = detect_tool(n.raw)
+    tool = found[0] if found else None
+    marker = _as_pasted(n.decoded, found[1], found[2]) if found else None
     hits: dict[int, list[_Hit]] = {}
     for i, j in index.candidates(n):
         p = index.entries[i].patterns[j]
-        if p.literal and p.literal not in n.text and p.literal not in n.full:
+        if p.literal and not any(p.literal in v for v in _variants(n)):
             continue
         hit = _search(index, p, n)
         if hit:
@@ -269,13 +393,64 @@ def explain(text: str, source: Catalogue | Index) -> list[Match]:
         entry = index.entries[i]
         if any(_search(index, x, n) for x in entry.exclude):
             continue
-        points, why, best, parts = _score(entry, entry_hits, n)
+        points, why, best, parts = _score(entry, entry_hits, n, tool, marker)
         scored.append((points, entry, why, best, parts))
+    if not scored:
+        return _resemblances(index, n, tool, marker)
     scored.sort(key=lambda s: (-s[0], s[1].order))
     del scored[MAX_MATCHES:]
     _level_ties(scored)
     scored.sort(key=lambda s: (-s[0], s[1].order))
-    return [Match(e, _percent(pts), why) for pts, e, why, _, _ in scored]
+    return [Match(e, _percent(pts), _quoted(why, hit, n)) for pts, e, why, hit, _ in scored]
+
+
+def _resemblances(index: Index, n: Normalised, tool: Tool | None, marker: str | None) -> list[Match]:
+    """The fallback reading: entries whose own messages the text resembles."""
+    out = []
+    for r in index.similar().rank(n.text):
+        entry = index.entries[r.entry]
+        named = any(_has_hint(n.raw, h) for h in index.provider_hints[entry.provider])
+        if not (named or (tool and tool.provider == entry.provider)):
+            continue
+        if any(_search(index, x, n) for x in entry.exclude):
+            continue
+        score = SIMILAR_CAP * r.share // 100
+        why = Why("", "", tool=tool.id if tool else None, tool_marker=marker, similar=r.message)
+        out.append(Match(entry, score, why))
+    return out[:MAX_MATCHES]
+
+
+def _as_pasted(decoded: str, start: int, end: int) -> str:
+    """A span of the lowercased decoded text, in the paste's own letters (lowercasing keeps
+    lengths for all but a few non-ASCII letters; then the lowercase form is shown)."""
+    return decoded[start:end] if len(decoded) == len(decoded.lower()) else decoded.lower()[start:end]
+
+
+_QUOTE_CHARS = "[\"'`\u2018\u2019\u201c\u201d]*"
+QUOTE_WIDTH = 160
+
+
+def _quoted(why: Why, hit: _Hit, n: Normalised) -> Why:
+    """`why` with the pasted line that holds the pattern's words (numbers and quotes as pasted)."""
+    # A pattern that first looks the whole text over (`^(?=…).*?words`) matches from its start:
+    # then its required literal is the part worth quoting.
+    said = hit.matched if len(hit.matched) <= QUOTE_WIDTH else hit.pattern.literal
+    pieces = [p.strip() for p in said.split("0")]
+    piece = max(pieces, key=len)
+    if len(piece) < 3:
+        return why
+    # The normalised text lost quotes and folded spaces: allow both back between the letters.
+    parts = [r"\s+" if c == " " else re.escape(c) for c in piece]
+    found = re.search(_QUOTE_CHARS.join(parts), n.decoded, re.IGNORECASE)
+    if not found:
+        return why
+    start = n.decoded.rfind("\n", 0, found.start()) + 1
+    stop = n.decoded.find("\n", found.end())
+    line = n.decoded[start : stop if stop != -1 else len(n.decoded)].strip()
+    if len(line) > QUOTE_WIDTH:
+        at = max(0, min(found.start() - start - QUOTE_WIDTH // 4, len(line) - QUOTE_WIDTH))
+        line = ("…" if at else "") + line[at : at + QUOTE_WIDTH].strip() + "…"
+    return Why(**{**why.__dict__, "quote": line})
 
 
 def _percent(points: int) -> int:
@@ -285,7 +460,7 @@ def _percent(points: int) -> int:
 
 def _search(index: Index, p: Pattern, n: Normalised) -> _Hit | None:
     rx = index.regex(p.regex)
-    for variant, text in enumerate((n.text, n.full)):
+    for variant, text in enumerate(_variants(n)):
         m = rx.search(text)
         if m:
             return _Hit(p, variant, m.start(), m.end(), m.group(0))
@@ -293,7 +468,7 @@ def _search(index: Index, p: Pattern, n: Normalised) -> _Hit | None:
 
 
 def _score(
-    entry: IndexEntry, entry_hits: list[_Hit], n: Normalised
+    entry: IndexEntry, entry_hits: list[_Hit], n: Normalised, tool: Tool | None, marker: str | None
 ) -> tuple[int, Why, _Hit, tuple[int, ...]]:
     best = max(entry_hits, key=lambda h: (h.pattern.weight, -h.variant, -h.start))
     distinct = {h.pattern.source for h in entry_hits} - {best.pattern.source}
@@ -310,10 +485,20 @@ def _score(
     error_type = next((t for t in entry.types if t in n.types), None)
     type_points = TYPE_MATCH if error_type else 0
     hints = tuple(h for h in entry.hints if _has_hint(n.raw, h))
-    points += status_points + type_points + min(HINT * len(hints), HINT_CAP)
-    why = Why(best.pattern.source, best.matched, status, conflict, error_type, hints)
+    tool_points = TOOL_MATCH if tool and tool.provider == entry.provider else 0
+    points += status_points + type_points + min(HINT * len(hints), HINT_CAP) + tool_points
+    why = Why(
+        best.pattern.source,
+        best.matched,
+        status,
+        conflict,
+        error_type,
+        hints,
+        tool=tool.id if tool else None,
+        tool_marker=marker,
+    )
     # Everything but the pattern's length: two readings tie only when all of it is equal.
-    return points, why, best, (len(hints), status_points, type_points, extra)
+    return points, why, best, (len(hints) + tool_points, status_points, type_points, extra)
 
 
 def _has_hint(raw: str, hint: str) -> bool:
@@ -366,7 +551,4 @@ def _level_ties(scored: list[tuple[int, IndexEntry, Why, _Hit, tuple[int, ...]]]
         for k in ks:
             pts, e, why, hit, parts = scored[k]
             others = tuple(scored[o][1].id for o in ks if o != k)
-            why = Why(
-                why.pattern, why.matched, why.status, why.status_conflict, why.error_type, why.hints, others
-            )
-            scored[k] = (top, e, why, hit, parts)
+            scored[k] = (top, e, Why(**{**why.__dict__, "tied_with": others}), hit, parts)

@@ -38,8 +38,14 @@ class Normalised:
     """Normalised text without wrapper prefixes, traceback frames and HTML tags."""
     full: str
     """Normalised text with wrappers, frames and tags kept, for patterns that quote them."""
+    joined: str
+    """`text` with every line break (and the indentation after it) removed, so a message a terminal
+    wrapped in the middle of a word (`"ty\\n    pe"`) reads whole again; `text` keeps a space there,
+    which is right for a wrap between words. Patterns run on both."""
     raw: str
     """The decoded paste, lowercased and otherwise untouched; hints are looked up here."""
+    decoded: str
+    """The decoded paste as it is (NFKC, escapes undone, frames gone); quotes come from here."""
     statuses: tuple[int, ...]
     """HTTP status codes the text states, in order of first appearance."""
     types: tuple[str, ...]
@@ -57,6 +63,12 @@ _ESCAPE_ROUNDS = 3
 # R4 HTML character references (proxy error pages).
 _ENTITY = re.compile(r"&(?:#([0-9]{1,7})|#x([0-9a-fA-F]{1,6})|(amp|lt|gt|quot|apos|nbsp));", _AI)
 _NAMED_ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'", "nbsp": " "}
+# R11 terminal frames: the box a terminal UI draws around its output (`│ … │`, `╭──╮`), Claude
+# Code's result marker `⎿` and bullets (`⏺ ● ✻`), status glyphs (`✘ ✕ ⚠ ❯`) and a quoted or
+# prompted line's leading `> ` are not part of the message. (NFKC has already made `ℹ` an `i`.)
+_FRAME_GLYPHS = "\u2502\u2503\u254e\u2506\u250a\u23bf\u23fa\u25cf\u273b\u273d\u2736\u2733\u2722\u256d\u256e\u2570\u256f\u251c\u2524\u250c\u2510\u2514\u2518\u2500\u2501\u2550\u254c\u2590\u259b\u259c\u258c\u259d\u2598\u2588\u2718\u2715\u2717\u26a0\u26a1\u276f\u203a"
+_FRAME_LEAD = re.compile("^[ \t]*(?:[" + _FRAME_GLYPHS + "]+[ \t]*|>[ \t]+)+", re.MULTILINE)
+_FRAME_TAIL = re.compile("[ \t]*[\u2502\u2503\u256e\u256f\u256d\u2570\u2500\u2501]+[ \t]*$", re.MULTILINE)
 
 # R5 statuses: each form a client or server prints a status in. Only 1xx-5xx with context words.
 _STATUS_FORMS = [
@@ -136,22 +148,28 @@ _QUOTES = re.compile(
     "[\"'`\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u00ab\u00bb\u300c\u300d\u300e\u300f]"
 )
 _SPACE = re.compile(r"[ \t\n\r\f\v]+", _A)
+# R12 a line break and the indentation after it, for `Normalised.joined`.
+_LINE_BREAK = re.compile(r"\n[ \t]*", _A)
 
 
 def normalise(pasted: str) -> Normalised:
     """Normalise a pasted error and read the statuses and types it states."""
     decoded = decode(pasted)
+    stripped = _strip_wrappers(decoded)
     return Normalised(
-        text=_canon(_strip_wrappers(decoded)),
+        text=_canon(stripped),
         full=_canon(decoded),
+        joined=_canon(_LINE_BREAK.sub("", stripped)),
         raw=decoded.lower(),
+        decoded=decoded,
         statuses=_statuses(decoded),
         types=_types(decoded),
     )
 
 
 def decode(pasted: str) -> str:
-    """R0-R4: bounded length, NFKC, one kind of line break, escapes and entities undone."""
+    """R0-R4, R11: bounded length, NFKC, one kind of line break, escapes and entities undone,
+    terminal frames gone."""
     if len(pasted) > MAX_CHARS:
         half = MAX_CHARS // 2
         pasted = pasted[:half] + "\n" + pasted[-half:]
@@ -166,7 +184,8 @@ def decode(pasted: str) -> str:
         if undone == s:
             break
         s = undone
-    return _ENTITY.sub(_entity, s)
+    s = _ENTITY.sub(_entity, s)
+    return _FRAME_TAIL.sub("", _FRAME_LEAD.sub("", s))
 
 
 def _unescape(m: re.Match[str]) -> str:
