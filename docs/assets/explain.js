@@ -289,8 +289,8 @@
 
   // --- the fallback reading: similar.py ------------------------------------------------------
   var DF_CUT = 4;
-  var MIN_COVER = 12;
-  var MIN_SHARE = 60;
+  var MIN_COVER = 14;
+  var MIN_SHARE = 70;
   var WORD = /[a-z][a-z0-9_]*/g;
 
   function features(text) {

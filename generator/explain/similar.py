@@ -6,9 +6,9 @@ features: their words and pairs of neighbouring words. A feature found in many e
 so each one weighs `DF_CUT` minus the number of entries that have it (nothing at `DF_CUT` or more),
 and a pair twice as much as a word. An entry resembles a text by the share of one message's weight
 the text covers (in whole percent), and only when the covered weight reaches `MIN_COVER`, so a text
-that shares one rare word with a one-word message is not an answer. Both numbers were calibrated on
-the tune half of tests/fixtures/explain/realworld.yaml: the lowest values at which no out-of-scope
-text there gets an answer.
+that shares one rare word with a one-word message is not an answer. Both numbers come from
+`bench/explain_calibrate.py` on the tune half of tests/fixtures/explain/realworld.yaml and the
+fixture corpus: the most right answers with no out-of-scope text answered, the higher pair on ties.
 
 Integer arithmetic only, and no iteration order matters, so `docs/assets/explain.js` (`similar`)
 computes exactly the same numbers.
@@ -24,9 +24,9 @@ __all__ = ["DF_CUT", "MIN_COVER", "MIN_SHARE", "Resemblance", "Similar", "featur
 
 DF_CUT = 4
 """A feature shared by this many entries weighs nothing."""
-MIN_COVER = 12
+MIN_COVER = 14
 """Least covered weight for a resemblance to count."""
-MIN_SHARE = 60
+MIN_SHARE = 70
 """Least share (percent) of one message's weight the text must cover."""
 # Words as the normalised text has them: lowercase ASCII, digits already folded to 0 (so no word
 # starts with one).
