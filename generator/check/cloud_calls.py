@@ -7,15 +7,19 @@ passed in explicitly instead, so the probe sees exactly the machine the `Environ
 from __future__ import annotations
 
 import importlib
-import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from generator.check import trust
 from generator.check.bounded import Overrun, within
 from generator.check.cloud import DEFAULT_REGION, REGION
 from generator.check.environment import Environment, Result
-from generator.check.files import adc_default_path
+from generator.check.files import ParsedFile, adc_default_path, read_ini, read_json
+from generator.check.http import safe_url
 from generator.check.kinds import KINDS
+from generator.check.sources import Resolution
+from generator.secrets import clip
 
 if TYPE_CHECKING:
     from generator.check.params import CloudCallParams
@@ -29,26 +33,91 @@ _INVALID = (
 )
 
 
-def _aws_session(env: Environment, p: CloudCallParams) -> Any:
+@dataclass(frozen=True)
+class _StaticKeys:
+    """AWS keys that need nothing run, refreshed or written: from settings or a plain profile."""
+
+    key_id: str
+    """The access key ID."""
+    secret: str
+    """The secret access key."""
+    token: str | None
+    """The session token, when the keys are temporary."""
+    held_by: Resolution
+    """Where the keys come from, for the trust rule."""
+
+
+def _aws_keys(env: Environment, p: CloudCallParams) -> _StaticKeys | str | None:
+    """The keys a call may sign with; or what using the configured credentials would take
+    (a process, a folder-named file, an SSO refresh), said as a reason; or None when none are set.
+
+    botocore's own chain is never run: it would start `credential_process`, read any file a
+    setting names and rewrite the SSO token cache on its own.
+    """
+    settings = env.settings
+
+    def get(var: str) -> Resolution:
+        return settings.resolve(var, p.sources)
+
+    key_id, secret, token = get("AWS_ACCESS_KEY_ID"), get("AWS_SECRET_ACCESS_KEY"), get("AWS_SESSION_TOKEN")
+    if key_id.value and secret.value:
+        return _StaticKeys(key_id.value, secret.value, token.value, key_id)
+    files: dict[str, ParsedFile] = {}
+    for var, default in (
+        ("AWS_SHARED_CREDENTIALS_FILE", env.home / ".aws" / "credentials"),
+        ("AWS_CONFIG_FILE", env.home / ".aws" / "config"),
+    ):
+        r = get(var)
+        if r.value and trust.folder_scoped(settings, r.source_id):
+            return f"read {r.value} (named by {r.source}) to sign requests with what it holds"
+        path = Path(r.value).expanduser() if r.value else default
+        files[var] = read_ini(path if path.is_absolute() else env.cwd / path, env.home, env.cwd)
+    profile = get("AWS_PROFILE").value or "default"
+    creds, config = files["AWS_SHARED_CREDENTIALS_FILE"], files["AWS_CONFIG_FILE"]
+    held = Resolution("aws_access_key_id", None, creds.path, [], [], source_id="aws-files")
+    section = (creds.data or {}).get(profile) or {}
+    if section.get("aws_access_key_id") and section.get("aws_secret_access_key"):
+        return _StaticKeys(
+            section["aws_access_key_id"],
+            section["aws_secret_access_key"],
+            section.get("aws_session_token"),
+            held,
+        )
+    conf = (config.data or {}).get("default" if profile == "default" else f"profile {profile}") or {}
+    where = f"{config.path} [{'default' if profile == 'default' else 'profile ' + profile}]"
+    if conf.get("credential_process"):
+        return f"run credential_process `{clip(conf['credential_process'], 120)}` from {where}"
+    if any(k.startswith("sso_") for k in conf):
+        return f"use and refresh the AWS SSO token of {where} (botocore rewrites ~/.aws/sso/cache)"
+    if conf.get("role_arn"):
+        return f"assume the role {clip(conf['role_arn'], 120)} of {where} through its source credentials"
+    if conf.get("web_identity_token_file"):
+        return f"read the web identity token file of {where} and send it"
+    if conf.get("aws_access_key_id") and conf.get("aws_secret_access_key"):
+        held = Resolution("aws_access_key_id", None, config.path, [], [], source_id="aws-files")
+        return _StaticKeys(
+            conf["aws_access_key_id"], conf["aws_secret_access_key"], conf.get("aws_session_token"), held
+        )
+    return None
+
+
+def _aws_session(keys: _StaticKeys) -> Any:
+    import os
+
     import botocore.session
 
-    session = botocore.session.Session()
-    # Files and profile from the Environment, never from the process' own HOME or variables.
-    aws = env.home / ".aws"
-
-    def get(var: str) -> str | None:
-        return env.settings.resolve(var, p.sources).value
-
-    session.set_config_variable(
-        "credentials_file", get("AWS_SHARED_CREDENTIALS_FILE") or str(aws / "credentials")
+    # No config or credentials file and no AWS_* variable of the process: every value is passed in,
+    # so nothing the SDK would read on its own (a profile's credential_process, endpoint_url, SSO
+    # settings) can take part. (name in the config file, variable, default, conversion)
+    session = botocore.session.Session(
+        session_vars={
+            "profile": (None, None, None, None),
+            "config_file": (None, None, os.devnull, None),
+            "credentials_file": (None, None, os.devnull, None),
+            "ignore_configured_endpoint_urls": (None, None, True, None),
+        }
     )
-    session.set_config_variable("config_file", get("AWS_CONFIG_FILE") or str(aws / "config"))
-    profile = get("AWS_PROFILE")
-    if profile:
-        session.set_config_variable("profile", profile)
-    key_id, secret, token = get("AWS_ACCESS_KEY_ID"), get("AWS_SECRET_ACCESS_KEY"), get("AWS_SESSION_TOKEN")
-    if key_id and secret:
-        session.set_credentials(key_id, secret, token)
+    session.set_credentials(keys.key_id, keys.secret, keys.token)
     return session
 
 
@@ -93,7 +162,23 @@ def aws_call(p: CloudCallParams, env: Environment) -> Result:
 
     region = _region(env, p)
     values["region"] = region
-    session = _aws_session(env, p)
+    keys = _aws_keys(env, p)
+    if keys is None:
+        return Result("no-credentials", values)
+    if isinstance(keys, str):
+        return trust.would_run(env, keys, values)
+    service = "sts" if p.call == "caller-identity" else "bedrock"
+    endpoint = _endpoint(env, p, service)
+    if endpoint:
+        endpoint_var = next(
+            var
+            for var in (f"AWS_ENDPOINT_URL_{service.upper()}", "AWS_ENDPOINT_URL")
+            if env.settings.resolve(var, p.sources).value
+        )
+        found = trust.refusal(env.settings, [keys.held_by], endpoint_var, p.sources, safe_url(endpoint))
+        if found:
+            return trust.refused(env, found, values)
+    session = _aws_session(keys)
     config = botocore.config.Config(
         connect_timeout=env.timeout,
         read_timeout=env.timeout,
@@ -139,7 +224,8 @@ def aws_call(p: CloudCallParams, env: Environment) -> Result:
     except botocore.exceptions.ClientError as exc:
         code = str(exc.response.get("Error", {}).get("Code", ""))
         values.update(
-            code=code or "-", error=str(exc.response.get("Error", {}).get("Message", ""))[:200] or "-"
+            code=clip(code, 60) or "-",
+            error=clip(str(exc.response.get("Error", {}).get("Message", ""))) or "-",
         )
         if code in _EXPIRED:
             return Result("expired", values, {"code": code})
@@ -153,14 +239,17 @@ def aws_call(p: CloudCallParams, env: Environment) -> Result:
         botocore.exceptions.ConnectTimeoutError,
         botocore.exceptions.ReadTimeoutError,
     ) as exc:
-        values["error"] = str(exc)[:200]
+        values["error"] = clip(str(exc))
         return Result("unreachable", values)
     except botocore.exceptions.BotoCoreError as exc:
-        values["error"] = str(exc)[:200]
+        values["error"] = clip(str(exc))
         return Result("call-failed", values)
     except (botocore.parsers.ResponseParserError, KeyError, ValueError) as exc:
         # An HTML page or garbage where AWS XML was expected: botocore's parser fails in these ways.
-        values["error"] = f"not an AWS reply ({type(exc).__name__}: {exc})"[:200]
+        values["error"] = clip(f"not an AWS reply ({type(exc).__name__}: {exc})")
+        return Result("call-failed", values)
+    except Exception as exc:  # a proxy scheme urllib3 cannot use, a CA bundle that is not there
+        values["error"] = clip(f"{type(exc).__name__}: {exc}")
         return Result("call-failed", values)
 
 
@@ -176,17 +265,13 @@ def gcp_refresh(p: CloudCallParams, env: Environment) -> Result:
     import google.auth.exceptions
     import google.auth.transport.requests
 
-    named = env.settings.resolve("GOOGLE_APPLICATION_CREDENTIALS", p.sources).value
-    path = Path(named).expanduser() if named else adc_default_path(env.home)
-    if not path.is_file():
+    found = _adc(env, p)
+    if found is None:
         return Result("no-credentials", values)
+    if isinstance(found, str):
+        return trust.would_run(env, found, values)
     try:
-        with warnings.catch_warnings():
-            # google-auth warns that files from outside may be unsafe; this is the reader's own ADC file.
-            warnings.simplefilter("ignore", DeprecationWarning)
-            credentials, _ = google.auth.load_credentials_from_file(
-                str(path), scopes=["https://www.googleapis.com/auth/cloud-platform"]
-            )
+        credentials = _adc_credentials(found)
         transport = google.auth.transport.requests.Request()
 
         def request(*args: Any, **kwargs: Any) -> Any:
@@ -197,20 +282,69 @@ def gcp_refresh(p: CloudCallParams, env: Environment) -> Result:
         values["error"] = str(exc)
         return Result("unreachable", values)
     except google.auth.exceptions.RefreshError as exc:
-        values["error"] = str(exc)[:200]
+        values["error"] = clip(str(exc))
         text = str(exc).lower()
         return Result("expired" if "invalid_grant" in text or "expired" in text else "invalid-token", values)
     except google.auth.exceptions.TransportError as exc:
-        values["error"] = str(exc)[:200]
+        values["error"] = clip(str(exc))
         return Result("unreachable", values)
     except google.auth.exceptions.GoogleAuthError as exc:
-        values["error"] = str(exc)[:200]
+        values["error"] = clip(str(exc))
         return Result("call-failed", values)
     except (KeyError, ValueError, TypeError) as exc:
         # An HTML page or other JSON where a token reply was expected: google-auth fails in these ways.
-        values["error"] = f"not a token endpoint reply ({type(exc).__name__}: {exc})"[:200]
+        values["error"] = clip(f"not a token endpoint reply ({type(exc).__name__}: {exc})")
+        return Result("call-failed", values)
+    except Exception as exc:  # a proxy or CA setting the transport cannot use
+        values["error"] = clip(f"{type(exc).__name__}: {exc}")
         return Result("call-failed", values)
     values["account"] = str(
         getattr(credentials, "service_account_email", None) or getattr(credentials, "account", None) or "-"
     )
     return Result("ok", values, {})
+
+
+# ADC types whose refresh is one HTTPS call with what the file holds: nothing run, fetched or written.
+_PLAIN_ADC = ("service_account", "authorized_user")
+
+
+def _adc(env: Environment, p: CloudCallParams) -> dict[str, Any] | str | None:
+    """The ADC file's content when refreshing it needs nothing but one token request; else what
+    it would take, as a reason; None when there is no file."""
+    r = env.settings.resolve("GOOGLE_APPLICATION_CREDENTIALS", p.sources)
+    if r.value and trust.folder_scoped(env.settings, r.source_id):
+        return f"read {r.value} (named by {r.source}) and send what it holds"
+    path = Path(r.value).expanduser() if r.value else adc_default_path(env.home)
+    parsed = read_json(path if path.is_absolute() else env.cwd / path, env.home, env.cwd)
+    if not parsed.exists or parsed.problem or not isinstance(parsed.data, dict):
+        return None  # gcp-adc reports the file's problem
+    data: dict[str, Any] = parsed.data
+    kind = data.get("type")
+    if kind in _PLAIN_ADC:
+        return data
+    source = data.get("credential_source")
+    if kind == "external_account" and isinstance(source, dict):
+        token_url = safe_url(str(data.get("token_url", "-")))
+        if isinstance(source.get("executable"), dict):
+            command = clip(str(source["executable"].get("command", "-")), 120)
+            return f"run `{command}` (credential_source.executable of {parsed.path})"
+        if source.get("file"):
+            return f"read {clip(str(source['file']), 120)} and send it to {token_url} ({parsed.path})"
+        if source.get("url"):
+            return f"fetch {safe_url(str(source['url']))} and send it to {token_url} ({parsed.path})"
+        return f"exchange an external credential at {token_url} ({parsed.path})"
+    return (
+        f"use a '{clip(str(kind), 60)}' credential of {parsed.path}, which needs more than one token request"
+    )
+
+
+def _adc_credentials(data: dict[str, Any]) -> Any:
+    """Credentials built from the content already read (google-auth never opens the file again)."""
+    scopes = ["https://www.googleapis.com/auth/cloud-platform"]
+    if data.get("type") == "service_account":
+        from google.oauth2 import service_account
+
+        return service_account.Credentials.from_service_account_info(data, scopes=scopes)
+    from google.oauth2 import credentials
+
+    return credentials.Credentials.from_authorized_user_info(data, scopes=scopes)

@@ -22,10 +22,11 @@ if TYPE_CHECKING:
 
 
 def make_client(timeout: float) -> httpx.Client:
-    import httpx
+    from generator.check.http import make_client as client
 
-    # trust_env keeps HTTPS_PROXY / SSL_CERT_FILE working as they do for the reader's own tools.
-    return httpx.Client(timeout=timeout, follow_redirects=False, headers={"user-agent": "llm-access-doctor"})
+    # trust_env keeps HTTPS_PROXY / SSL_CERT_FILE working as they do for the reader's own tools;
+    # a setup that cannot work makes every request fail with the reason (no traceback).
+    return client(timeout)
 
 
 def unused_checks(
@@ -177,6 +178,7 @@ def check_command(
         known_ids=plan["known_ids"],
         aliases=plan.get("aliases", {}),
         env_label=L["source_env"],
+        ui=plan["ui"],
     )
     from generator.check.routes import resolve_routes
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import configparser
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.check.sources import FileProblem, display
+from generator.check.bounded import Refused, read_regular
+from generator.check.sources import FileProblem, decode, display, parse_json
 
 
 @dataclass(frozen=True)
@@ -28,15 +28,15 @@ class ParsedFile:
 
 def _raw(path: Path, shown: str) -> str | ParsedFile:
     try:
-        return path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
+        raw = read_regular(path)
+    except Refused as exc:
+        return ParsedFile(shown, True, problem=FileProblem(shown, 1, str(exc)))
+    if raw is None:
         return ParsedFile(shown, False)
-    except IsADirectoryError:
-        return ParsedFile(shown, True, problem=FileProblem(shown, 1, "is a folder, not a file"))
-    except OSError as exc:
-        return ParsedFile(shown, True, problem=FileProblem(shown, 1, exc.strerror or str(exc)))
-    except UnicodeDecodeError:
-        return ParsedFile(shown, True, problem=FileProblem(shown, 1, "not valid UTF-8"))
+    text = decode(raw)
+    if isinstance(text, tuple):
+        return ParsedFile(shown, True, problem=FileProblem(shown, text[0], text[1]))
+    return text
 
 
 def read_ini(path: Path, home: Path, cwd: Path) -> ParsedFile:
@@ -50,7 +50,7 @@ def read_ini(path: Path, home: Path, cwd: Path) -> ParsedFile:
         parser.read_string(text)
     except configparser.Error as exc:
         line = getattr(exc, "lineno", None) or 1
-        message = str(exc).splitlines()[0]
+        message = (str(exc).splitlines() or ["not an INI file"])[0][:200]
         return ParsedFile(shown, True, problem=FileProblem(shown, int(line), message))
     return ParsedFile(shown, True, {s: dict(parser.items(s)) for s in parser.sections()})
 
@@ -60,31 +60,26 @@ def read_json(path: Path, home: Path, cwd: Path) -> ParsedFile:
     text = _raw(path, shown)
     if isinstance(text, ParsedFile):
         return text
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        return ParsedFile(shown, True, problem=FileProblem(shown, exc.lineno, exc.msg))
+    data = parse_json(text)
+    if isinstance(data, tuple):
+        return ParsedFile(shown, True, problem=FileProblem(shown, data[0], data[1]))
     if not isinstance(data, dict):
         return ParsedFile(shown, True, problem=FileProblem(shown, 1, "top level is not a JSON object"))
     return ParsedFile(shown, True, data)
 
 
 def read_yaml(path: Path, home: Path, cwd: Path) -> ParsedFile:
+    """A YAML file with the knowledge base's own guards: nesting, node count (alias bombs), tags."""
     shown = display(path, home, cwd)
     text = _raw(path, shown)
     if isinstance(text, ParsedFile):
         return text
-    import yaml  # only when a LiteLLM config exists
+    from generator.kb.yamlmarks import YamlProblem, load  # only when a LiteLLM config exists
 
     try:
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        return ParsedFile(
-            shown, True, problem=FileProblem(shown, mark.line + 1 if mark else 1, str(exc.problem))
-        )
-    except yaml.YAMLError as exc:
-        return ParsedFile(shown, True, problem=FileProblem(shown, 1, str(exc)))
+        data = load(text).data
+    except YamlProblem as exc:
+        return ParsedFile(shown, True, problem=FileProblem(shown, exc.line, exc.message))
     if not isinstance(data, dict):
         return ParsedFile(shown, True, problem=FileProblem(shown, 1, "top level is not a mapping"))
     return ParsedFile(shown, True, data)

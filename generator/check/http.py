@@ -10,8 +10,10 @@ import time
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
+from generator.check import trust
 from generator.check.bounded import Overrun, within
 from generator.check.environment import Environment, Result
+from generator.secrets import clip, redact_urls
 
 if TYPE_CHECKING:
     import httpx
@@ -31,11 +33,68 @@ STATUS_OUTCOMES = {
 
 
 def safe_url(url: str) -> str:
-    """The URL without user:password@ and without a query (either may carry a secret)."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    netloc = host + (f":{parts.port}" if parts.port else "")
+    """The URL without user:password@ and without a query (either may carry a secret); never raises."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        port = parts.port
+    except ValueError:  # a port out of range, an unclosed IPv6 bracket
+        return redact_urls(url.split("?", 1)[0].split("#", 1)[0])
+    if ":" in host:
+        host = f"[{host}]"  # IPv6
+    netloc = host + (f":{port}" if port else "")
     return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+def url_problem(url: str) -> str | None:
+    """Why no HTTP client could send to `url`, or None when it is a usable http(s) URL."""
+    if any(ord(c) < 0x21 or c == "\x7f" for c in url):
+        return "the URL holds a space, a line break or a control character"
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        return f"not a valid URL ({exc})"
+    if parts.scheme not in ("http", "https"):
+        return f"not an http(s) URL (scheme '{parts.scheme}')"
+    if not parts.hostname:
+        return "the URL has no host"
+    if port == 0:
+        return "port 0"
+    try:
+        (parts.hostname or "").encode("idna")
+    except UnicodeError:
+        return "the host name is not valid"
+    return None
+
+
+def header_problem(value: str) -> int | None:
+    """1-based position of the first character no HTTP client can send in a header, or None."""
+    for i, c in enumerate(value):
+        if not (0x20 <= ord(c) < 0x7F):
+            return i + 1
+    return None
+
+
+def make_client(timeout: float) -> httpx.Client:
+    """The HTTP client for free calls, configured from the process environment as the reader's own
+    tools are (HTTPS_PROXY, SSL_CERT_FILE); when that configuration cannot work (a SOCKS proxy
+    without `socksio`, a missing CA file), every request fails with the reason instead."""
+    import httpx
+
+    headers = {"user-agent": "llm-access-doctor"}
+    try:
+        return httpx.Client(timeout=timeout, follow_redirects=False, headers=headers)
+    except Exception as exc:  # ImportError, OSError, ValueError, ssl.SSLError: each is a setup problem
+        reason = clip(f"the HTTP client cannot start: {type(exc).__name__}: {exc}")
+
+    class Unusable(httpx.BaseTransport):
+        """Refuses every request with the reason the real client could not start."""
+
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            raise httpx.ConnectError(reason, request=request)
+
+    return httpx.Client(transport=Unusable(), follow_redirects=False, headers=headers)
 
 
 def _dig(data: Any, dotted: str) -> Any:
@@ -47,11 +106,11 @@ def _dig(data: Any, dotted: str) -> Any:
 
 
 def _detail(data: Any) -> str:
-    """The provider's own error message from common envelopes, shortened."""
+    """The provider's own error message from common envelopes, masked, then shortened."""
     for path in ("error.message", "message", "detail", "error"):
         found = _dig(data, path)
         if isinstance(found, str):
-            return found[:200]
+            return clip(found, 200)
     return ""
 
 
@@ -68,11 +127,27 @@ def http_json(p: HttpParams, env: Environment) -> Result:
     }
     values.update(model="-", count="-", retry_after="-", location="-", error="-", spend="-", budget="-")
     headers = {"accept": "application/json", **p.headers}
-    key = settings.resolve(p.key_var, p.sources).value if p.key_var else None
-    bearer = settings.resolve(p.bearer_var, p.sources).value if p.bearer_var else None
+    key_r = settings.resolve(p.key_var, p.sources) if p.key_var else None
+    bearer_r = settings.resolve(p.bearer_var, p.sources) if p.bearer_var else None
+    key = key_r.value if key_r else None
+    bearer = bearer_r.value if bearer_r else None
     if p.auth != "none":
         if not key and not bearer:
             return Result("no-key", values)
+        # The trust rule (trust.py): a key from the environment or the home folder never goes to
+        # an endpoint that only the working folder names.
+        held = [r for r in (key_r, bearer_r) if r is not None and r.value]
+        found = trust.refusal(settings, held, p.base_var, p.sources, values["url"])
+        if found:
+            return trust.refused(env, found, values)
+        for r in held:
+            bad = header_problem(r.value or "")
+            if bad is not None:
+                return trust.not_sendable(env, r, bad, values)
+        problem = url_problem(url)
+        if problem and env.client is not None:
+            values["error"] = problem
+            return Result("unreachable", values, {"url": values["url"]})
         # Exactly what the client sends: the key in its header, a bearer token as Authorization.
         if key:
             headers["x-api-key" if p.auth == "x-api-key" else "authorization"] = (
@@ -100,9 +175,9 @@ def http_json(p: HttpParams, env: Environment) -> Result:
     except httpx.TimeoutException:
         values["error"] = f"no complete answer within {env.timeout:g} s"
         return Result("timeout", values, ev)
-    except httpx.HTTPError as exc:
+    except (httpx.HTTPError, httpx.InvalidURL, UnicodeError, ValueError) as exc:
         text = str(exc) or type(exc).__name__
-        values["error"] = text[:200]
+        values["error"] = clip(text, 200)
         tls = "CERTIFICATE" in text.upper() or "SSL" in text.upper() or "TLS" in text.upper()
         return Result("tls" if tls else "unreachable", values, ev)
     values["status"] = str(status)
@@ -121,14 +196,14 @@ def http_json(p: HttpParams, env: Environment) -> Result:
             data = json.loads(text)
         except ValueError:
             if status < 300:
-                values["detail"] = text.strip()[:80]
+                values["detail"] = clip(text.strip(), 80)
                 return Result("bad-json", values, ev) if p.list_field else Result("ok", values, ev)
     if data is not None:
         values["detail"] = _detail(data) or "-"
     if status >= 400:
         retry = resp_headers.get("retry-after")
         if retry:
-            values["retry_after"] = retry[:20]
+            values["retry_after"] = clip(retry, 20)
         outcome = STATUS_OUTCOMES.get(status) or ("server-error" if status >= 500 else "unexpected-status")
         if outcome == "bad-request" and p.method == "GET":
             outcome = "unexpected-status"  # only a message request has a documented 400
@@ -260,4 +335,4 @@ def _html_title(text: str) -> str:
     if start == -1:
         return "HTML page"
     end = lower.find("</title>", start)
-    return " ".join(text[start + 7 : end if end != -1 else start + 80].split())[:80] or "HTML page"
+    return clip(" ".join(text[start + 7 : end if end != -1 else start + 80].split()), 80) or "HTML page"

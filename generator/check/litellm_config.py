@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from generator.check.bounded import Refused, read_regular
 from generator.check.environment import Environment, Result
 from generator.check.files import ParsedFile, read_yaml
 
@@ -19,7 +20,11 @@ def find_config(p: LitellmConfigParams, env: Environment) -> Path | None:
         return path if path.is_absolute() else env.cwd / path
     for name in p.names:
         candidate = env.cwd / name
-        if candidate.is_file() and "model_list" in candidate.read_text(encoding="utf-8", errors="replace"):
+        try:
+            raw = read_regular(candidate)
+        except Refused:
+            continue  # a FIFO, a device or a huge file found by its name alone is no LiteLLM config
+        if raw is not None and b"model_list" in raw:
             return candidate
     return None
 

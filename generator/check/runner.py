@@ -5,12 +5,13 @@ from __future__ import annotations
 import time
 import traceback
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import SimpleNamespace
 from typing import Any
 
 from generator.check.environment import Environment, Result
 from generator.check.kinds import KINDS, Status
+from generator.check.trust import SHARED_OUTCOMES
 from generator.site.urls import entry_url, provider_url
 
 Probe = Callable[[Any, Environment], Result]
@@ -222,9 +223,13 @@ def finding(
     where, at = located(result, env)
     instruction = set_instruction(at, labels or {})
     if instruction:
-        result = Result(result.outcome, {**result.values, "set": instruction}, result.evidence)
+        result = replace(result, values={**result.values, "set": instruction})
     outcome = spec["outcomes"].get(result.outcome)
-    status = KINDS[spec["kind"]].outcomes.get(result.outcome, Status.FAIL)
+    status = KINDS[spec["kind"]].outcomes.get(result.outcome) or SHARED_OUTCOMES.get(
+        result.outcome, Status.FAIL
+    )
+    if outcome is None and result.message:  # an outcome every kind shares: its text is a UI label
+        outcome = {"message": result.message, "fix": result.fix, "covers": None, "entry": None}
     if outcome is None:  # unreachable for validated guides; kept honest rather than silent
         msg = msg_en = result.outcome
         fix = None

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from generator.secrets import is_secret_name, mask, url_credentials
+from generator.check.bounded import MiB, Refused, read_regular
+from generator.secrets import clean, is_secret_name, mask, url_credentials
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,10 @@ class Resolution:
     """Labels of the sources the tool reads that also set it but lose."""
     elsewhere: list[str]
     """Labels of sources that set it but the tool does not read."""
+    source_id: str | None = None
+    """ID of the winning source (`env`, `dotenv`, `claude-project`...), for the trust rule."""
+    line: int | None = None
+    """1-based line where the winning file sets it; None for the environment."""
 
 
 @dataclass
@@ -65,10 +72,13 @@ class Settings:
 
     sources: dict[str, SourceData] = field(default_factory=dict)
     """Source ID → its data, in `SOURCE_IDS` order."""
+    folder_is_home: bool = False
+    """The working folder is the home folder: its files are the user's own (see `trust`)."""
 
     def resolve(self, var: str, order: list[str]) -> Resolution:
         """`var` as a tool that reads `order` (highest precedence first) would see it."""
         hits: list[tuple[str, str]] = []
+        first: tuple[str | None, int | None] | None = None
         read_ids = set()
         for spec in order:
             sid, _, alias = spec.partition(":")
@@ -79,6 +89,7 @@ class Settings:
             value = src.values.get(alias or var)
             if value is not None:
                 hits.append((src.label + (f" ({alias})" if alias else ""), value))
+                first = first or (sid, src.lines.get(alias or var))
         elsewhere = [
             s.label
             for sid, s in self.sources.items()
@@ -86,7 +97,9 @@ class Settings:
         ]
         if not hits:
             return Resolution(var, None, None, [], elsewhere)
-        return Resolution(var, hits[0][1], hits[0][0], [label for label, _ in hits[1:]], elsewhere)
+        shadowed = [label for label, _ in hits[1:]]
+        won: tuple[str | None, int | None] = first or (None, None)
+        return Resolution(var, hits[0][1], hits[0][0], shadowed, elsewhere, source_id=won[0], line=won[1])
 
     def secrets(self) -> list[str]:
         """Every value held under a secret-looking name, and every password inside a URL, for the
@@ -108,7 +121,9 @@ class Settings:
             rows.append(
                 {
                     "var": name,
-                    "sources": [{"source": label, "value": mask(v) if hide else v} for label, v in found],
+                    "sources": [
+                        {"source": label, "value": mask(v) if hide else clean(v)} for label, v in found
+                    ],
                 }
             )
         return rows
@@ -121,15 +136,15 @@ def display(path: Path, home: Path, cwd: Path) -> str:
             rel = path.relative_to(base)
         except ValueError:
             continue
-        return prefix + str(rel)
-    return str(path)
+        return clean(prefix + str(rel))
+    return clean(str(path))
 
 
 def read_settings(
     environ: Mapping[str, str], home: Path, cwd: Path, env_label: str = "environment"
 ) -> Settings:
     """Read every source; a broken file becomes a `FileProblem`, never an exception."""
-    s = Settings()
+    s = Settings(folder_is_home=_same_folder(home, cwd))
     s.sources["env"] = SourceData("env", env_label, dict(environ))
     s.sources["dotenv"] = _dotenv(cwd / ".env", home, cwd)
     for sid, path in (
@@ -142,47 +157,73 @@ def read_settings(
     return s
 
 
-def _read_text(path: Path, sid: str, label: str, shown: str) -> SourceData | str:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return SourceData(sid, label, {}, exists=False)
-    except OSError as exc:
-        return SourceData(sid, label, {}, problem=FileProblem(shown, 1, exc.strerror or str(exc)))
+def decode(raw: bytes) -> str | tuple[int, str]:
+    """UTF-8 text (a BOM dropped), or the line and reason it is not."""
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        return SourceData(sid, label, {}, problem=FileProblem(shown, line, "not valid UTF-8"))
+        return raw[: exc.start].count(b"\n") + 1, "not valid UTF-8"
 
 
-_DOTENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(.*)$")
+def _same_folder(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except (OSError, ValueError):
+        return False
+
+
+def _read_text(path: Path, sid: str, label: str, shown: str, limit: int = 4 * MiB) -> SourceData | str:
+    """The file's text, or the source with its problem (a FIFO, a device, too large, not UTF-8)."""
+    try:
+        raw = read_regular(path, limit)
+    except Refused as exc:
+        return SourceData(sid, label, {}, problem=FileProblem(shown, 1, str(exc)), path=shown)
+    if raw is None:
+        return SourceData(sid, label, {}, exists=False, path=shown)
+    text = decode(raw)
+    if isinstance(text, tuple):
+        return SourceData(sid, label, {}, problem=FileProblem(shown, *text), path=shown)
+    return text
+
+
+# python-dotenv drops a comment after an unquoted value with `re.sub(r"\s+#.*", ...)`, which takes
+# time quadratic in a run of blanks not followed by `#`; such runs are refused before it sees them.
+_BLANK_RUN = re.compile(r"[^\S\n]{32,}")
+# Real .env files are a few KB; past this the parser's cost per line adds up to seconds.
+DOTENV_LIMIT = MiB // 4
 
 
 def _dotenv(path: Path, home: Path, cwd: Path) -> SourceData:
+    """`.env` read by python-dotenv's own parser, as the tools that load it do; lines kept."""
     shown = display(path, home, cwd)
-    text = _read_text(path, "dotenv", shown, shown)
+    text = _read_text(path, "dotenv", shown, shown, DOTENV_LIMIT)
     if isinstance(text, SourceData):
         return text
+    for run in _BLANK_RUN.finditer(text):
+        if not text.startswith("#", run.end()):
+            line = text.count("\n", 0, run.start()) + 1
+            blanks = FileProblem(shown, line, f"a run of {run.end() - run.start()} blanks; not read")
+            return SourceData("dotenv", shown, {}, problem=blanks, path=shown)
+    import io
+
+    from dotenv.parser import parse_stream  # only when a .env exists
+
     values: dict[str, str] = {}
     lines: dict[str, int] = {}
-    problem = None
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip() or line.lstrip().startswith("#"):
+    problem: FileProblem | None = None
+    for binding in parse_stream(io.StringIO(text)):
+        original = binding.original
+        if binding.error:
+            # The reported line is where the unreadable part starts; skip its leading blank lines.
+            skipped = len(original.string) - len(original.string.lstrip("\r\n"))
+            line = original.line + original.string[:skipped].count("\n")
+            problem = problem or FileProblem(shown, line, "not a NAME=value line")
             continue
-        m = _DOTENV_LINE.match(line)
-        if not m:
-            problem = problem or FileProblem(shown, number, "not a NAME=value line")
-            continue
-        name, value = m.group(1), m.group(2)
-        # Values keep what the tool would keep: quotes are removed when they pair up, comments
-        # after unquoted values are dropped; a stray quote stays and the key-shape check sees it.
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-            value = value[1:-1]
-        elif " #" in value:
-            value = value.split(" #", 1)[0].rstrip()
-        values[name] = value
-        lines[name] = number
+        if binding.key is None or binding.value is None:
+            continue  # a comment, a blank line, or a bare NAME (which sets nothing)
+        ahead = original.string.find(binding.key)
+        values[binding.key] = binding.value
+        lines[binding.key] = original.line + original.string[: max(ahead, 0)].count("\n")
     return SourceData("dotenv", shown, values, problem=problem, lines=lines, path=shown)
 
 
@@ -192,12 +233,12 @@ def _claude(sid: str, path: Path, home: Path, cwd: Path) -> SourceData:
     text = _read_text(path, sid, label, shown)
     if isinstance(text, SourceData):
         return text
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        return SourceData(sid, label, {}, problem=FileProblem(shown, exc.lineno, exc.msg))
+    data = parse_json(text)
+    if isinstance(data, tuple):
+        return SourceData(sid, label, {}, problem=FileProblem(shown, *data), path=shown)
     if not isinstance(data, dict):
-        return SourceData(sid, label, {}, problem=FileProblem(shown, 1, "top level is not a JSON object"))
+        top = FileProblem(shown, 1, "top level is not a JSON object")
+        return SourceData(sid, label, {}, problem=top, path=shown)
     env = data.get("env", {})
     if not isinstance(env, dict):
         return SourceData(
@@ -208,7 +249,7 @@ def _claude(sid: str, path: Path, home: Path, cwd: Path) -> SourceData:
     for key in ("apiKeyHelper", "model"):
         if isinstance(data.get(key), str):
             values[key] = data[key]
-    lines = {k: _line_of(text, f'"{k}"') for k in values}
+    lines = _json_key_lines(text, set(values))
     bad = [k for k, v in env.items() if not isinstance(v, str)]
     problem = None
     if bad:
@@ -230,9 +271,17 @@ def _openhands(path: Path, home: Path, cwd: Path) -> SourceData:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
-        return SourceData(
-            "openhands-toml", label, {}, problem=FileProblem(shown, int(m.group(1)) if m else 1, str(exc))
-        )
+        line = int(m.group(1)) if m else 1
+        return SourceData("openhands-toml", label, {}, problem=FileProblem(shown, line, str(exc)[:200]))
+    except RecursionError:
+        problem = FileProblem(shown, 1, f"nested deeper than {MAX_DEPTH} levels")
+        return SourceData("openhands-toml", label, {}, problem=problem, path=shown)
+    except ValueError as exc:  # an integer of thousands of digits
+        problem = FileProblem(shown, _line_of_long_number(text), str(exc).split(";")[0][:120])
+        return SourceData("openhands-toml", label, {}, problem=problem, path=shown)
+    if too_deep(data):
+        problem = FileProblem(shown, 1, f"nested deeper than {MAX_DEPTH} levels")
+        return SourceData("openhands-toml", label, {}, problem=problem, path=shown)
     llm = data.get("llm", {})
     if not isinstance(llm, dict):
         return SourceData(
@@ -247,21 +296,82 @@ def _openhands(path: Path, home: Path, cwd: Path) -> SourceData:
         for k, v in llm.items()
         if not isinstance(v, dict)
     }
-    lines = {f"LLM_{k.upper()}": _toml_line(text, "llm", k) for k in llm if not isinstance(llm[k], dict)}
+    found = _toml_key_lines(text, "llm")
+    lines = {f"LLM_{k.upper()}": found.get(k, 1) for k in llm if not isinstance(llm[k], dict)}
     return SourceData("openhands-toml", label, values, lines=lines, path=shown)
 
 
-def _toml_line(text: str, table: str, key: str) -> int:
-    """Line of `key =` inside `[table]` (1 when not found: a dotted or inline form)."""
+def _toml_key_lines(text: str, table: str) -> dict[str, int]:
+    """Key → line of `key =` inside `[table]`, in one pass (a dotted or inline form is not found)."""
+    found: dict[str, int] = {}
     inside = False
-    pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
     for number, line in enumerate(text.splitlines(), 1):
         stripped = line.strip()
         if stripped.startswith("["):
             inside = stripped.strip("[] \t") == table
-        elif inside and pattern.match(line):
-            return number
-    return 1
+        elif inside and "=" in stripped:
+            key = stripped.split("=", 1)[0].strip().strip("\"'")
+            found.setdefault(key, number)
+    return found
+
+
+# A JSON key: a string (escapes allowed) followed by a colon.
+_JSON_KEY = re.compile(r'"((?:[^"\\\n]|\\.)*)"\s*:')
+
+
+def _json_key_lines(text: str, keys: set[str]) -> dict[str, int]:
+    """Key → line of its first `"key":` in the text, in one pass (escaped keys fall back to 1)."""
+    found: dict[str, int] = {}
+    line, last = 1, 0
+    for m in _JSON_KEY.finditer(text):
+        key = m.group(1)
+        if key in keys and key not in found:
+            line += text.count("\n", last, m.start())
+            last = m.start()
+            found[key] = line
+    return {k: found.get(k, 1) for k in keys}
+
+
+# Settings files nest a few levels; deeper data is refused before any code walks it.
+MAX_DEPTH = 64
+
+
+def parse_json(text: str) -> Any:
+    """JSON as a JavaScript tool reads it (no NaN), or the (line, reason) it cannot be read."""
+
+    def constant(name: str) -> Any:
+        raise ValueError(f"{name} is not JSON")
+
+    try:
+        data = json.loads(text, parse_constant=constant)
+    except json.JSONDecodeError as exc:
+        return exc.lineno, exc.msg
+    except RecursionError:
+        return 1, f"nested deeper than {MAX_DEPTH} levels"
+    except ValueError as exc:  # a number of thousands of digits, NaN
+        return _line_of_long_number(text), str(exc).split(";")[0][:120]
+    if too_deep(data):
+        return 1, f"nested deeper than {MAX_DEPTH} levels"
+    return data
+
+
+def _line_of_long_number(text: str) -> int:
+    m = re.search(r"[0-9]{1000}", text)
+    return text.count("\n", 0, m.start()) + 1 if m else 1
+
+
+def too_deep(data: Any, limit: int = MAX_DEPTH) -> bool:
+    """Whether lists and mappings nest more than `limit` levels (checked without recursion)."""
+    stack = [(data, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(node, dict):
+            stack += [(v, depth + 1) for v in node.values()]
+        elif isinstance(node, list):
+            stack += [(v, depth + 1) for v in node]
+    return False
 
 
 def _line_of(text: str, needle: str) -> int:
