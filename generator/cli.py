@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from generator.check.bounded import guard_process, left, seconds
 from generator.contract import USAGE
 
 if TYPE_CHECKING:
@@ -58,8 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("--sources", action="store_true", help="print where each setting comes from, then stop")
     ck.add_argument("--lang", choices=("ja", "en"), help="output language (default: from LC_ALL/LANG)")
     ck.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
-    ck.add_argument("--timeout", type=float, default=5.0, help="seconds per network probe (default 5)")
-    ck.add_argument("--deadline", type=float, default=15.0, help="seconds for the whole run (default 15)")
+    ck.add_argument("--timeout", type=seconds, default=5.0, help="seconds per network probe (default 5)")
+    ck.add_argument("--deadline", type=seconds, default=15.0, help="seconds for the whole run (default 15)")
     ck.add_argument("-v", "--verbose", action="store_true", help="show evidence and passing checks in full")
     ck.add_argument(
         "--litellm-config",
@@ -78,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     command = args.command
+    guard_process(getattr(args, "deadline", None))
     if command == "validate":
         from generator.kb.commands import validate
 
@@ -96,8 +98,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return render_command(args.guides, args.docs, check=args.check)
     if command == "check":
         from generator.check.command import check_command
+        from generator.check.sources import reader_folders
 
-        return check_command(check_options(args))
+        home, cwd = reader_folders()
+        return check_command(check_options(args), home=home, cwd=cwd)
     if command == "explain":
         from generator.explain.command import explain_command
 
@@ -122,7 +126,7 @@ def check_options(args: argparse.Namespace) -> CheckOptions:
         lang=args.lang,
         strict=args.strict,
         timeout=args.timeout,
-        deadline=args.deadline,
+        deadline=left(args.deadline),  # the process started a little before the run does
         verbose=args.verbose,
         litellm_config=args.litellm_config,
         guides=args.guides,

@@ -3,9 +3,12 @@ only when it is a regular file of bounded size."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
+import sys
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -92,7 +95,9 @@ def _judge(st: os.stat_result, limit: int) -> None:
     if stat.S_ISDIR(st.st_mode):
         raise Refused("is a folder, not a file")
     if not stat.S_ISREG(st.st_mode):
-        kind = "a FIFO" if stat.S_ISFIFO(st.st_mode) else "a socket" if stat.S_ISSOCK(st.st_mode) else "a device"
+        kind = (
+            "a FIFO" if stat.S_ISFIFO(st.st_mode) else "a socket" if stat.S_ISSOCK(st.st_mode) else "a device"
+        )
         raise Refused(f"not a regular file ({kind}); not read")
     if st.st_size > limit:
         raise Refused(_too_large(limit))
@@ -106,3 +111,104 @@ def _reason(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror
     return type(exc).__name__
+
+
+# --- the process ---------------------------------------------------------------------------------
+
+STARTED = time.monotonic()
+"""When the process started running our code (this module is imported first by `__main__`)."""
+
+MAX_SECONDS = 24 * 3600.0
+
+
+def seconds(text: str) -> float:
+    """An argparse type: a finite, positive number of seconds (`inf`, `nan`, `-1`, `0` are refused)."""
+    import argparse
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not math.isfinite(value) or value <= 0 or value > MAX_SECONDS:
+        raise argparse.ArgumentTypeError(f"must be more than 0 and at most {MAX_SECONDS:g} seconds: {text!r}")
+    return value
+
+
+def left(deadline: float) -> float:
+    """What remains of `deadline` seconds counted from the start of the process."""
+    return max(0.05, deadline - (time.monotonic() - STARTED))
+
+
+def _escape_unencodable(exc: UnicodeError) -> tuple[str, int]:
+    # JSON's spelling of a character the stream cannot encode: a JSON document stays valid JSON on a
+    # Latin-1 or ASCII terminal, and text stays readable.
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    out = []
+    for ch in exc.object[exc.start : exc.end]:
+        code = ord(ch)
+        if code > 0xFFFF:
+            code -= 0x10000
+            out.append(f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}")
+        else:
+            out.append(f"\\u{code:04x}")
+    return "".join(out), exc.end
+
+
+def guard_process(deadline: float | None = None) -> None:
+    """Streams that never raise on a character they cannot encode, and, with a deadline, a watchdog
+    that ends the process at the deadline + 0.4 s whatever is still running (the run itself ends at
+    the deadline; this is the last resort)."""
+    import codecs
+
+    codecs.register_error("llm-doctor-escape", _escape_unencodable)
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(Exception):
+                reconfigure(errors="llm-doctor-escape")
+    if deadline is not None:
+        timer = threading.Timer(
+            max(0.1, deadline + 0.4 - (time.monotonic() - STARTED)), _overrun, (deadline,)
+        )
+        timer.daemon = True
+        timer.start()
+
+
+def _overrun(deadline: float) -> None:
+    with contextlib.suppress(Exception):
+        sys.stderr.write(f"check: stopped at the {deadline:g} s deadline\n")
+    finish(3)
+
+
+def finish(code: int) -> None:
+    """Flush and end the process now: threads still waiting on a peer are not waited for, and a
+    reader that closed the pipe (`check | head -1`) ends the output quietly."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (BrokenPipeError, ValueError, OSError):
+            with contextlib.suppress(OSError):
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, stream.fileno())
+    os._exit(code)
+
+
+def run_main(main: Callable[[], int]) -> None:
+    """`main()` as a process: exit code 0-3, never a traceback for a closed pipe or an interrupt."""
+    try:
+        code = main()
+    except BrokenPipeError:
+        code = 0
+    except KeyboardInterrupt:
+        code = 3
+    except SystemExit as exc:  # argparse's usage errors
+        code = exc.code if isinstance(exc.code, int) else 2
+    except Exception as exc:  # a bug of ours: one line, masked, never a traceback with the reader's data
+        from generator.secrets import clip
+
+        with contextlib.suppress(Exception):
+            sys.stderr.write(f"internal error: {clip(f'{type(exc).__name__}: {exc}', 300)}\n")
+        code = 3
+    finish(code)

@@ -129,6 +129,27 @@ class Settings:
         return rows
 
 
+def reader_folders() -> tuple[Path, Path]:
+    """The reader's home and working folders, even when HOME is unset or relative or the working
+    folder was deleted (then its settings are simply not there)."""
+    home_var = os.environ.get("HOME", "")
+    if os.path.isabs(home_var):
+        home = Path(home_var)
+    else:
+        try:
+            import pwd
+
+            home = Path(pwd.getpwuid(os.getuid()).pw_dir)
+        except (ImportError, KeyError, OSError):
+            home = Path("/nonexistent-home")
+    try:
+        cwd = Path.cwd()
+    except OSError:
+        gone = os.environ.get("PWD", "")
+        cwd = Path(gone) if os.path.isabs(gone) else Path("/nonexistent-working-folder")
+    return home, cwd
+
+
 def display(path: Path, home: Path, cwd: Path) -> str:
     """A path without the user's name: `~/...` under home, relative under the working folder."""
     for base, prefix in ((cwd, ""), (home, "~/")):

@@ -78,6 +78,7 @@ def _shown(matches: list[Match], limit: int) -> list[Match]:
 
 
 def _json(m: Match, lang: str) -> dict[str, Any]:
+    from generator.secrets import redact_pasted
     from generator.site.urls import entry_url
 
     e = m.entry
@@ -89,7 +90,8 @@ def _json(m: Match, lang: str) -> dict[str, Any]:
         "docs_url": entry_url(e.provider, e.entry, lang),
         "checks": list(e.data["checks"]),
         "fix": _fix_json(m, lang),
-        "why": m.why.as_dict(),
+        # The quote is the reader's own paste: a key in it (however short) is masked, not echoed.
+        "why": {k: redact_pasted(v) if isinstance(v, str) else v for k, v in m.why.as_dict().items()},
     }
 
 
