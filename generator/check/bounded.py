@@ -135,8 +135,14 @@ def seconds(text: str) -> float:
     return value
 
 
+_AS_PROCESS: list[bool] = []
+
+
 def left(deadline: float) -> float:
-    """What remains of `deadline` seconds counted from the start of the process."""
+    """What remains of `deadline` seconds counted from the start of the process (when `run_main`
+    runs it; a caller in a longer-lived process gets the whole deadline)."""
+    if not _AS_PROCESS:
+        return deadline
     return max(0.05, deadline - (time.monotonic() - STARTED))
 
 
@@ -168,7 +174,7 @@ def guard_process(deadline: float | None = None) -> None:
         if reconfigure is not None:
             with contextlib.suppress(Exception):
                 reconfigure(errors="llm-doctor-escape")
-    if deadline is not None:
+    if deadline is not None and _AS_PROCESS:
         timer = threading.Timer(
             max(0.1, deadline + 0.4 - (time.monotonic() - STARTED)), _overrun, (deadline,)
         )
@@ -197,6 +203,7 @@ def finish(code: int) -> None:
 
 def run_main(main: Callable[[], int]) -> None:
     """`main()` as a process: exit code 0-3, never a traceback for a closed pipe or an interrupt."""
+    _AS_PROCESS.append(True)
     try:
         code = main()
     except BrokenPipeError:
