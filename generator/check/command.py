@@ -180,9 +180,9 @@ def check_command(
         env_label=L["source_env"],
         ui=plan["ui"],
     )
-    from generator.check.routes import resolve_routes
+    from generator.check.routes import plan_facts, resolve_routes
 
-    env.facts = {k: plan.get(k) or [] for k in ("model_rows", "claude_code", "bedrock_regions")}
+    env.facts = plan_facts(plan)
     env.routes = resolve_routes(env, plan, args.targets)
     from generator.check.files import file_secrets
 

@@ -63,7 +63,7 @@ class Kind:
 
 
 _SETTING = {"unset": Status.SKIP}
-_SETTING_VALUES = ("var", "value", "source", "shadowed", "found_in")
+_SETTING_VALUES = ("var", "value", "source", "shadowed", "found_in", "set")
 _HTTP_FAILURES = {
     "offline": Status.SKIP,
     "no-key": Status.SKIP,

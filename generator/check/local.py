@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     )
 
 _PLACEHOLDER = re.compile(
-    r"^(<.*>|\$\{?\w+\}?|x{4,}|\.\.\.|.*(your|my)[-_ ]?(api[-_ ]?)?key.*|.*\.\.\.|changeme|todo)$", re.I
+    r"^(<.*>|\$\{?\w+\}?|x{4,}|\.\.\.|.*(your|my)[-_ ]?([a-z]+[-_ ])?(api[-_ ]?)?key.*|.*\.\.\.|changeme|todo)$", re.I
 )
 
 
@@ -112,6 +112,12 @@ def url_shape(p: UrlParams, env: Environment) -> Result:
     values = {**base_values(r, p.secret), "default": p.default or "-", "expected": p.required_path or "-"}
     ev = evidence(r)
     if r.value is None or not r.value.strip():
+        key_var, prefix = p.default_key.get("var"), p.default_key.get("prefix")
+        key = env.settings.resolve(key_var, p.sources).value if key_var and prefix else None
+        host = (urlsplit(p.default or "").hostname or "").lower()
+        if key and prefix and key.strip().startswith(prefix) and host in p.wrong_hosts:
+            values["host"] = host
+            return Result(p.wrong_hosts[host], values, ev)
         return Result("default", values, ev)
     url = r.value.strip()
     parts = urlsplit(url)

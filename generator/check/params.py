@@ -87,6 +87,9 @@ class UrlParams(SettingParams):
     """Path the URL must end with (`/api/v1` for OpenRouter's OpenAI-compatible API)."""
     wrong_hosts: dict[str, str] = field(default_factory=dict)
     """Host → outcome to report when the URL points there (a key sent to the wrong provider)."""
+    default_key: dict[str, str] = field(default_factory=dict)
+    """`{var, prefix}`: when the setting is unset and that key starts with `prefix`, judge the default URL
+    against `wrong_hosts` too (an OpenRouter key sent to the SDK's default host)."""
 
 
 @dataclass(frozen=True, kw_only=True)

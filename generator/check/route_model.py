@@ -44,11 +44,13 @@ def _row_of(rows: list[dict[str, Any]], value: str) -> tuple[dict[str, Any] | No
     bare = PROFILE.match(value)
     base = bare.group(2) if bare else value
     for row in rows:
+        if value == row.get("id") and row.get("anthropic") is None:
+            return row, "anthropic"
         if value == row.get("anthropic") or value in row.get("aliases", []):
             return row, "anthropic"
         if base == row.get("bedrock"):
             return row, "bedrock"
-        for column in ("vertex", "openrouter"):
+        for column in ("vertex", "openrouter", "mantle", "foundry"):
             if value == row.get(column):
                 return row, column
     return None, None
@@ -69,8 +71,8 @@ def region_profiles(facts: dict[str, Any], region: str) -> list[str]:
     return []
 
 
-def _retired(row: dict[str, Any]) -> str | None:
-    when = row.get("retired")
+def _retired(row: dict[str, Any], dialect: str) -> str | None:
+    when = (row.get("retired_on") or {}).get(dialect) or row.get("retired")
     if not when:
         return None
     try:
@@ -82,8 +84,8 @@ def _retired(row: dict[str, Any]) -> str | None:
 def _in_dialect(row: dict[str, Any] | None, dialect: str, region_prefix: str | None = None) -> str | None:
     if row is None:
         return None
-    if dialect == "mantle":
-        return row.get("bedrock", "").split(":")[0].removesuffix("-v1") or None
+    if dialect == "mantle" and not row.get("mantle"):
+        return None
     value = row.get(dialect)
     if dialect == "bedrock" and value and region_prefix:
         return f"{region_prefix}.{value}"
@@ -144,7 +146,8 @@ def route_model(p: RouteModelParams, env: Environment) -> Result:
         "where": model.origin.where(),
     }
     if not model.resolved:
-        return Result("unresolved" if not model.known else "unset", values, evidence)
+        # The client's own default with no table row to name it is not the reader's fault.
+        return Result("unresolved" if model.setting else "unset", values, evidence)
     value = model.resolved.strip()
     rows: list[dict[str, Any]] = env.facts.get("model_rows", [])
     row, found = _row_of(rows, value)
@@ -184,11 +187,11 @@ def route_model(p: RouteModelParams, env: Environment) -> Result:
             pick = _pick_profile(row, wanted)
             return fail("wrong-profile", f"{pick}.{row['bedrock']}" if pick and row else None)
     if row is not None:
-        when = _retired(row)
+        when = _retired(row, dialect)
         if when:
             values["retired"] = when
             replacement = row.get("replacement")
-            new_row, _ = _row_of(rows, str(replacement)) if replacement else (None, None)
+            new_row = next((r for r in rows if r.get("id") == replacement), None)
             prefix_match = PROFILE.match(value) if dialect == "bedrock" else None
             again = _in_dialect(new_row, dialect, prefix_match.group(1) if prefix_match else None)
             values["replacement"] = again or str(replacement or "-")

@@ -45,7 +45,7 @@ GUIDE_ROUTES: dict[str, tuple[str, ...]] = {
     "claude-code": ("claude-code:*",),
     "bedrock": ("*:bedrock", "*:mantle"),
     "vertex": ("*:vertex",),
-    "openrouter": ("*:openrouter",),
+    "openrouter": ("litellm-sdk:openrouter", "openhands:openrouter", "claude-code:openrouter"),
     "openai-sdk": ("openai-sdk:*",),
     "litellm": ("litellm-sdk:*", "litellm-proxy:*"),
     "openhands": ("openhands:*",),
@@ -295,35 +295,92 @@ def _credential(s: Setting) -> Credential:
 
 @dataclass(frozen=True)
 class Facts:
-    """The model facts routes need, from the compiled plan."""
+    """The model facts routes need, from the compiled plan (`guides/models.yaml`)."""
 
-    claude_code: list[dict[str, Any]] = field(default_factory=list)
-    """Claude Code alias and default table, newest `since` first."""
-    known: Mapping[str, list[str]] = field(default_factory=dict)
-    """Model IDs per dialect."""
+    claude_code: Mapping[str, Any] = field(default_factory=dict)
+    """Claude Code's aliases, provider → dialect, and its alias/default history per version."""
+    rows: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    """Model row ID → the row (IDs in every dialect, retirement)."""
+    regions: list[Mapping[str, Any]] = field(default_factory=list)
+    """Region → inference-profile prefixes (and the one Claude Code picks), first match wins."""
 
     @classmethod
     def of(cls, plan: Mapping[str, Any]) -> Facts:
-        table = plan.get("claude_code") or []
-        return cls(
-            sorted(table, key=lambda r: _version_key(str(r.get("since", "0"))), reverse=True),
-            plan.get("known_ids", {}),
-        )
+        data = plan_facts(plan)
+        rows = {str(r["id"]): r for r in data["model_rows"]}
+        return cls(data["claude_code"], rows, data["bedrock_regions"])
 
-    def aliases_for(self, version: str | None, provider: str) -> dict[str, str]:
-        """Alias → model for a Claude Code version on a provider (the newest row when unknown)."""
-        rows = self.claude_code
-        if version:
-            rows = [
-                r for r in rows if _version_key(str(r.get("since", "0"))) <= _version_key(version)
-            ] or rows[-1:]
-        for row in rows:
-            table = row.get(provider) or (
-                row.get("anthropic") if provider in ("gateway", "anthropic-aws") else None
-            )
-            if isinstance(table, dict):
-                return {str(k): str(v) for k, v in table.items()}
-        return {}
+    def targets(self, version: str | None, provider: str) -> dict[str, str]:
+        """Alias / `default` / `small` → model row ID for a Claude Code version on a provider: for each
+        key, the newest history row at or below the version that names it (unknown version: the newest)."""
+        key = provider if provider in (self.claude_code.get("providers") or {}) else "anthropic"
+        found: dict[str, str] = {}
+        versions = self.claude_code.get("versions")
+        if versions:  # plan["models"]: one complete table per version, newest first
+            ordered = sorted(versions, key=lambda v: _version_key(str(v.get("since", "0"))), reverse=True)
+            for row in ordered:
+                if version and _version_key(str(row.get("since", "0"))) > _version_key(version):
+                    continue
+                table = row.get(key)
+                if isinstance(table, dict):
+                    return {str(a): str(t) for a, t in table.items()}
+            return {}
+        for row in self.claude_code.get("history") or []:
+            since = str(row.get("since", "0"))
+            if version and _version_key(since) > _version_key(version):
+                continue
+            if key not in (row.get("providers") or []):
+                continue
+            for alias, target in (row.get("targets") or {}).items():
+                found.setdefault(str(alias), str(target))
+        return found
+
+    def model_id(self, row_id: str, provider: str, region: str | None) -> str | None:
+        """A model row's ID in the dialect Claude Code sends on a provider (Bedrock: with the region's prefix)."""
+        row = self.rows.get(row_id)
+        dialect = (self.claude_code.get("providers") or {}).get(provider, "anthropic")
+        if row is None:
+            return None
+        value = row.get(dialect)
+        if dialect == "bedrock" and value:
+            prefix = self.claude_prefix(region or "us-east-1")
+            offered = row.get("bedrock_prefixes") or []
+            if prefix and (prefix in offered or not offered):
+                return f"{prefix}.{value}"
+            if "global" in offered:
+                return f"global.{value}"
+        return str(value) if value else None
+
+    def claude_prefix(self, region: str) -> str | None:
+        for rule in self.regions:
+            if region.startswith(str(rule.get("region", ""))):
+                return rule.get("claude_code")
+        return None
+
+
+def plan_facts(plan: Mapping[str, Any]) -> dict[str, Any]:
+    """Model rows (every dialect's ID flattened onto the row), the Claude Code table and the region rule,
+    from `plan["models"]` when the plan has it, else from the older top-level keys."""
+    models = plan.get("models")
+    if isinstance(models, dict) and isinstance(models.get("rows"), dict):
+        rows = []
+        for row_id, row in models["rows"].items():
+            flat = {k: v for k, v in row.items() if k != "ids"}
+            flat.update(row.get("ids") or {})
+            flat["id"] = row_id
+            rows.append(flat)
+        cc = models.get("claude_code")
+        return {
+            "model_rows": rows,
+            "claude_code": cc if isinstance(cc, dict) else {},
+            "bedrock_regions": list(models.get("bedrock_regions") or []),
+        }
+    cc = plan.get("claude_code")
+    return {
+        "model_rows": [r for r in plan.get("model_rows") or [] if isinstance(r, dict) and r.get("id")],
+        "claude_code": cc if isinstance(cc, dict) else {},
+        "bedrock_regions": list(plan.get("bedrock_regions") or []),
+    }
 
 
 def _version_key(v: str) -> tuple[int, ...]:
@@ -384,31 +441,39 @@ def _claude_used(settings: Settings, binary: str | None) -> bool:
 
 
 def _model(
-    r: _Reader, facts: Facts, version: str | None, provider: str
+    r: _Reader, facts: Facts, version: str | None, provider: str, region: str | None
 ) -> tuple[ModelChoice | None, ModelChoice | None]:
-    aliases = facts.aliases_for(version, provider)
+    targets = facts.targets(version, provider)
+
+    def resolve(key: str) -> str | None:
+        row_id = targets.get(key)
+        return facts.model_id(row_id, provider, region) if row_id and row_id != "main" else None
+
     main = r.get("ANTHROPIC_MODEL") or r.get("model", key="model")
     if main is not None:
         value = main.value.strip()
-        resolved, known = _alias(r, value, aliases)
+        resolved, known = _alias(r, value, facts.claude_code.get("aliases") or ALIASES, resolve)
         model = ModelChoice(value, resolved, main.name, main.origin, known)
     else:
-        default = aliases.get("default")
+        default = resolve("default")
         model = ModelChoice("default", default or "", None, Origin("default"), bool(default))
     small = r.get("ANTHROPIC_DEFAULT_HAIKU_MODEL") or r.get("ANTHROPIC_SMALL_FAST_MODEL")
     if small is not None:
         small_model = ModelChoice(small.value.strip(), small.value.strip(), small.name, small.origin)
+    elif targets.get("small") == "main" or (main is not None and provider in ("bedrock", "vertex")):
+        # Claude Code sends the main model as the background model here (models.yaml notes).
+        small_model = ModelChoice("main", model.resolved, model.setting, model.origin, model.known)
     else:
-        target = aliases.get("small") or aliases.get("haiku")
-        small_model = ModelChoice("haiku", target or "", None, Origin("default"), bool(target))
+        target = resolve("small")
+        small_model = ModelChoice("small", target or "", None, Origin("default"), bool(target))
     return model, small_model
 
 
-def _alias(r: _Reader, value: str, aliases: Mapping[str, str]) -> tuple[str, bool]:
+def _alias(r: _Reader, value: str, aliases: Any, resolve: Any) -> tuple[str, bool]:
     """An alias (`sonnet`, `opus[1m]`) → the ID sent: the ANTHROPIC_DEFAULT_*_MODEL override, else the table."""
     base, suffix = (value[:-4], "[1m]") if value.lower().endswith("[1m]") else (value, "")
     name = base.lower()
-    if name not in ALIASES:
+    if name not in aliases:
         return value, True
     family = {"opusplan": "opus", "best": "opus"}.get(name, name)
     override = (
@@ -416,7 +481,7 @@ def _alias(r: _Reader, value: str, aliases: Mapping[str, str]) -> tuple[str, boo
     )
     if override is not None:
         return override.value.strip() + suffix, True
-    target = aliases.get(name) or aliases.get(family)
+    target = resolve(name) or resolve(family)
     return (target + suffix, True) if target else (value, False)
 
 
@@ -529,7 +594,7 @@ def claude_route(env: Environment, facts: Facts, forced: bool) -> Route | None:
             )
         else:
             auth = "none"
-    model, small = _model(r, facts, version, provider)
+    model, small = _model(r, facts, version, provider, region.value.strip() if region else None)
     return Route(
         "claude-code",
         provider,
