@@ -569,7 +569,6 @@
       s.order = order;
       scored.push(s);
     });
-    if (!scored.length) return resemblances(index, n, tool);
     function byScore(a, b) {
       return b.points - a.points || a.order - b.order;
     }
@@ -577,9 +576,18 @@
     scored = scored.slice(0, MAX_MATCHES);
     levelTies(scored);
     scored.sort(byScore);
-    return scored.map(function (s) {
+    var found = scored.map(function (s) {
       return { entry: s.entry, score: percent(s.points), why: s.why };
     });
+    // Declared patterns first, then the entries the text resembles (match.py explain).
+    var have = {};
+    found.forEach(function (m) {
+      have[m.entry.id] = true;
+    });
+    resemblances(index, n, tool).forEach(function (m) {
+      if (!have[m.entry.id]) found.push(m);
+    });
+    return found.slice(0, MAX_MATCHES);
   }
 
   var api = { normalise: normalise, explain: explain, decode: decode };

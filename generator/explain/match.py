@@ -395,13 +395,17 @@ def explain(text: str, source: Catalogue | Index) -> list[Match]:
             continue
         points, why, best, parts = _score(entry, entry_hits, n, tool, marker)
         scored.append((points, entry, why, best, parts))
-    if not scored:
-        return _resemblances(index, n, tool, marker)
     scored.sort(key=lambda s: (-s[0], s[1].order))
     del scored[MAX_MATCHES:]
     _level_ties(scored)
     scored.sort(key=lambda s: (-s[0], s[1].order))
-    return [Match(e, _percent(pts), _quoted(why, hit, n)) for pts, e, why, hit, _ in scored]
+    found = [Match(e, _percent(pts), _quoted(why, hit, n)) for pts, e, why, hit, _ in scored]
+    # Declared patterns first; then the entries the text resembles, below them (a resemblance
+    # scores at most SIMILAR_CAP, under any pattern hit), so a pattern that fired for the wrong
+    # reason still leaves room for the right entry.
+    have = {m.entry.id for m in found}
+    found += [m for m in _resemblances(index, n, tool, marker) if m.entry.id not in have]
+    return found[:MAX_MATCHES]
 
 
 def _resemblances(index: Index, n: Normalised, tool: Tool | None, marker: str | None) -> list[Match]:
