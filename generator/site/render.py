@@ -194,7 +194,17 @@ def pages(cat: Catalogue) -> list[Page]:
         Page("tags", "tags.md.j2", base, "guides/*.yaml"),
     ]
     if cat.models:
-        out.append(Page("models", "models.md.j2", {**base, "models": cat.models}, "guides/models.yaml"))
+        from generator.check.plan import compile_models
+
+        compiled = compile_models(cat.models)
+        out.append(
+            Page(
+                "models",
+                "models.md.j2",
+                {**base, "models": cat.models, "compiled": compiled},
+                "guides/models.yaml",
+            )
+        )
     for gf in cat.files:
         g = gf.guide
         ctx = {**base, "g": g, "checks_of": _checks_of(cat, g)}
