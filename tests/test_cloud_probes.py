@@ -7,6 +7,7 @@ import pytest
 from generator.check import cloud, litellm_config, local
 from generator.check.environment import Environment
 from generator.check.params import AgreeParams, AwsParams, GcpParams, LitellmConfigParams
+from generator.check.plan import load_plan
 
 AWS = AwsParams(model_var="ANTHROPIC_MODEL")
 GCP = GcpParams()
@@ -14,7 +15,10 @@ GCP = GcpParams()
 
 def env_of(machine, environ: dict[str, str], **files: object) -> Environment:
     home, cwd = machine(**files)
-    return Environment(vars=environ, home=home, cwd=cwd)
+    return Environment(vars=environ, home=home, cwd=cwd, models=MODELS)
+
+
+MODELS = (load_plan(None)[0] or {})["models"]  # the region → profile rule of guides/models.yaml
 
 
 @pytest.mark.parametrize(

@@ -203,6 +203,9 @@ def test_aliases_are_not_reported_missing(machine, model: str) -> None:
         home=home,
         cwd=cwd,
         client=httpx.Client(transport=httpx.MockTransport(lambda r: httpx.Response(200, json=MODELS))),
-        aliases={"claude-sonnet-4-5": "claude-sonnet-4-5-20250929"},
+        models={
+            "api_aliases": {"claude-sonnet-4-5": "claude-sonnet-4-5-20250929"},
+            "claude_code": {"aliases": ["sonnet", "opus"], "suffixes": ["[1m]"]},
+        },
     )
     assert http_json(params(""), env).outcome == "ok"

@@ -12,29 +12,38 @@ from generator.check.params import (
     UrlParams,
     ValueParams,
 )
-from generator.check.plan import known_ids
-from generator.kb.model import ModelRow, ModelTable
+from generator.check.plan import compile_models
+from generator.kb.model import ModelTable
+from generator.kb.yamlmarks import load
+from generator.paths import default_guides_dir
 
 SOURCES = ["claude-local", "claude-project", "claude-user", "env", "dotenv"]
 GOOD = "sk-ant-api03-" + "a" * 93 + "AA"
+# The real dialects, regions and Claude Code aliases of guides/models.yaml, with one model row, so the
+# expectations below do not move when a model is added.
+_DATA = load((default_guides_dir() / "models.yaml").read_text(encoding="utf-8")).data
+ROW = {
+    "id": "claude-sonnet-4-5",
+    "name": "Claude Sonnet 4.5",
+    "family": "sonnet",
+    "status": "legacy",
+    "anthropic": "claude-sonnet-4-5-20250929",
+    "aliases": ["claude-sonnet-4-5"],
+    "bedrock": "anthropic.claude-sonnet-4-5-20250929-v1:0",
+    "bedrock_prefixes": ["us", "global"],
+    "vertex": "claude-sonnet-4-5@20250929",
+    "openrouter": "anthropic/claude-sonnet-4.5",
+}
+CLAUDE_CODE = {
+    **_DATA["claude_code"],
+    "history": [{"since": "2.1.328", "providers": ["anthropic"], "targets": {"sonnet": "claude-sonnet-4-5"}}],
+}
+TABLE = ModelTable.model_validate({**_DATA, "models": [ROW], "claude_code": CLAUDE_CODE})
 
 
 def env_of(machine, environ: dict[str, str], **files: object) -> Environment:
     home, cwd = machine(**files)
-    table = ModelTable(
-        models=[
-            ModelRow(
-                name="Claude Sonnet 4.5",
-                anthropic="claude-sonnet-4-5-20250929",
-                aliases=["claude-sonnet-4-5"],
-                bedrock="anthropic.claude-sonnet-4-5-20250929-v1:0",
-                bedrock_prefixes=["us", "global"],
-                vertex="claude-sonnet-4-5@20250929",
-                openrouter="anthropic/claude-sonnet-4.5",
-            )
-        ]
-    )
-    return Environment(vars=environ, home=home, cwd=cwd, known_ids=known_ids(table))
+    return Environment(vars=environ, home=home, cwd=cwd, models=compile_models(TABLE))
 
 
 KEY = KeyShapeParams(

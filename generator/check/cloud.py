@@ -15,29 +15,11 @@ if TYPE_CHECKING:
 
 REGION = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d+$")
 DEFAULT_REGION = "us-east-1"
-# Profile prefixes a region's own inference profiles use; `global.` works everywhere it is offered.
-PREFIXES = {
-    "us-gov-": ("us-gov",),
-    "us-": ("us",),
-    "ca-": ("us", "ca"),
-    "eu-": ("eu",),
-    "ap-northeast-1": ("apac", "jp"),
-    "ap-southeast-2": ("apac", "au"),
-    "ap-": ("apac",),
-}
-MODEL_PREFIX = re.compile(r"^(us-gov|us|eu|apac|jp|au|ca|global)\.anthropic\.")
 
 
 def _profile_name(env: Environment, p: AwsParams) -> tuple[str, str]:
     r = env.settings.resolve("AWS_PROFILE", p.sources)
     return (r.value, r.source or "") if r.value else ("default", "")
-
-
-def expected_prefixes(region: str) -> tuple[str, ...]:
-    for start, prefixes in PREFIXES.items():
-        if region.startswith(start):
-            return prefixes
-    return ()
 
 
 def aws_region(p: AwsParams, env: Environment) -> Result:
@@ -67,12 +49,14 @@ def aws_region(p: AwsParams, env: Environment) -> Result:
     model = env.settings.resolve(p.model_var, p.sources).value if p.model_var else None
     if model:
         values["model"] = model
-        m = MODEL_PREFIX.match(model.strip())
-        expected = expected_prefixes(region)
+        from generator.check.model_facts import region_profiles, split_profile
+
+        found, _ = split_profile(env.models, model.strip())
+        expected = region_profiles(env.models, region)
         values["expected"] = " / ".join(f"{x}." for x in (*expected, "global"))
-        if m:
-            values["found"] = m.group(1) + "."
-            if m.group(1) != "global" and expected and m.group(1) not in expected:
+        if found:
+            values["found"] = found + "."
+            if found != "global" and expected and found not in expected:
                 return Result("prefix-mismatch", values, ev)
     return Result("ok", values, ev)
 

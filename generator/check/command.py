@@ -175,8 +175,7 @@ def check_command(
         cwd=cwd or Path.cwd(),
         client=None if args.offline else client,
         timeout=args.timeout,
-        known_ids=plan["known_ids"],
-        aliases=plan.get("aliases", {}),
+        models=plan.get("models") or {},
         env_label=L["source_env"],
         ui=plan["ui"],
     )

@@ -53,10 +53,8 @@ class Environment:
     """HTTP client for free calls; None with --offline."""
     timeout: float = 5.0
     """Seconds a single network probe may take."""
-    known_ids: dict[str, list[str]] = field(default_factory=dict)
-    """Model IDs of the knowledge base per dialect (`guides/models.yaml`), for model-ID checks."""
-    aliases: dict[str, str] = field(default_factory=dict)
-    """Undated model aliases → the dated ID a models list shows (`claude-sonnet-4-5` → `claude-sonnet-4-5-20250929`)."""
+    models: dict[str, Any] = field(default_factory=dict)
+    """The compiled model table (`plan["models"]`, from `guides/models.yaml`), read through `model_facts`."""
     env_label: str = "environment"
     """How the process environment is named in messages (localised by the CLI)."""
     routes: list[Any] = field(default_factory=list)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import json
 import math
-import re
 import time
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
@@ -219,7 +218,7 @@ def http_json(p: HttpParams, env: Environment) -> Result:
     ids = [item.get(p.id_field) for item in items if isinstance(item, dict)]
     values["count"] = str(len(ids))
     ev["count"] = len(ids)
-    if model and p.method == "GET" and not _listed(model.strip(), ids, env.aliases):
+    if model and p.method == "GET" and not _listed(model.strip(), ids, env.models):
         return Result("model-missing", values, ev)
     return Result("ok", values, ev)
 
@@ -247,13 +246,14 @@ def _budget_reached(data: Any, p: HttpParams, values: dict[str, str], ev: dict[s
     return (spend or 0.0) >= budget
 
 
-# Claude Code's family aliases resolve inside the client; no models list shows them.
-_CLIENT_ALIASES = re.compile(r"^(sonnet|opus|haiku|default|opusplan|best)(\[1m\])?$")
+def _listed(model: str, ids: list[Any], models: dict[str, Any]) -> bool:
+    """Whether a models list shows `model`: itself, the dated ID its undated alias stands for, or a
+    Claude Code alias (those resolve inside the client; no models list shows them)."""
+    from generator.check.model_facts import client_alias
 
-
-def _listed(model: str, ids: list[Any], aliases: dict[str, str]) -> bool:
-    model = model.removesuffix("[1m]")
-    return model in ids or aliases.get(model) in ids or bool(_CLIENT_ALIASES.match(model))
+    for suffix in (models.get("claude_code") or {}).get("suffixes", []):
+        model = model.removesuffix(suffix)
+    return model in ids or models.get("api_aliases", {}).get(model) in ids or client_alias(models, model)
 
 
 class _BodyTooLarge(Exception):

@@ -135,8 +135,14 @@ KINDS: dict[str, Kind] = {
             "model-id",
             "local",
             "ModelParams",
-            {**_SETTING, "ok": Status.PASS, "other-dialect": Status.FAIL, "unknown": Status.WARN},
-            (*_SETTING_VALUES, "dialect", "found_dialect", "suggestion", "default"),
+            {
+                **_SETTING,
+                "ok": Status.PASS,
+                "other-dialect": Status.FAIL,
+                "retired": Status.FAIL,
+                "unknown": Status.WARN,
+            },
+            (*_SETTING_VALUES, "dialect", "found_dialect", "suggestion", "default", "retired", "replacement", "model"),
         ),
         Kind(
             "deprecated-setting",

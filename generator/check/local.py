@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from generator.check.environment import Environment, Result
@@ -145,35 +145,58 @@ def url_shape(p: UrlParams, env: Environment) -> Result:
     return Result("ok", values, ev)
 
 
-# Shape of an ID in each dialect; the model table decides whether the model itself exists.
-DIALECTS: dict[str, re.Pattern[str]] = {
-    "anthropic": re.compile(r"^claude-[a-z0-9][a-z0-9.-]*$|^(sonnet|opus|haiku|default|opusplan)(\[1m\])?$"),
-    "bedrock": re.compile(
-        r"^((us|eu|apac|global|jp|au|us-gov|ca)\.)?anthropic\.claude-[a-z0-9.-]+(:\d+)?$|^arn:aws[a-z-]*:bedrock:[a-z0-9-]+:\d*:(inference-profile|application-inference-profile|foundation-model)/\S+$"
-    ),
-    "vertex": re.compile(r"^claude-[a-z0-9.-]+(@\d{8})?$"),
-    "openrouter": re.compile(r"^[a-z0-9-]+/[a-z0-9._-]+(:[a-z]+)?$"),
-    "litellm": re.compile(r"^[a-z_]+/\S+$"),
-}
+def _litellm_parts(models: dict[str, Any], value: str) -> tuple[str | None, str]:
+    """(dialect, bare ID) of a LiteLLM `route/model` string, by the route prefixes of the table."""
+    from generator.check.model_facts import litellm_prefix
+
+    for name in models.get("dialects", {}):
+        prefix = litellm_prefix(models, name)
+        if prefix and value.startswith(prefix):
+            return name, value[len(prefix) :]
+    return None, value
 
 
-def _dialect_of(value: str) -> str | None:
-    for name in ("bedrock", "openrouter", "anthropic", "vertex"):
-        if DIALECTS[name].match(value):
-            return name
-    return None
+def _retired(env: Environment, dialect: str, value: str, values: dict[str, str]) -> bool:
+    """Fill `retired`, `replacement` and `model` when the ID names a model retired on this route."""
+    from generator.check import model_facts as mf
 
-
-def _known_ids(env: Environment, dialect: str) -> list[str]:
-    return env.known_ids.get(dialect, [])
+    prefix = route = None
+    bare = value
+    if dialect == "litellm":
+        route, bare = _litellm_parts(env.models, value)
+        if route is None:
+            return False
+    row = mf.row_of(env.models, bare)
+    where = route or dialect
+    found = mf.retirement(env.models, row, where)
+    if found is None:
+        return False
+    when, replacement = found
+    if where == "bedrock":
+        prefix, _ = mf.split_profile(env.models, bare)
+        new_row = mf.row_of(env.models, replacement or "")
+        offered = env.models.get("rows", {}).get(new_row, {}).get("bedrock_prefixes", [])
+        if replacement and prefix and prefix in offered:
+            replacement = f"{prefix}.{replacement}"
+    if replacement and route:
+        replacement = (mf.litellm_prefix(env.models, route) or "") + replacement
+    values.update(
+        retired=when,
+        replacement=replacement or "-",
+        model=env.models.get("rows", {}).get(row, {}).get("name", "-"),
+    )
+    values["suggestion"] = replacement or values["suggestion"]
+    return True
 
 
 def model_id(p: ModelParams, env: Environment) -> Result:
+    from generator.check import model_facts as mf
+
     dialect: str = p.dialect
     for flag, flagged in p.dialect_flags.items():
         value = env.settings.resolve(flag, p.sources).value
         if value and value.strip().lower() in ("1", "true"):
-            dialect = flagged if flagged in DIALECTS else p.dialect
+            dialect = flagged if mf.shape(env.models, flagged) else p.dialect
             break
     r = env.settings.resolve(p.var, p.sources)
     values = {
@@ -182,28 +205,42 @@ def model_id(p: ModelParams, env: Environment) -> Result:
         "default": p.default or "-",
         "suggestion": "-",
         "found_dialect": "-",
+        "retired": "-",
+        "replacement": "-",
+        "model": "-",
     }
     ev = evidence(r)
     if r.value is None or not r.value.strip():
         return Result("unset", values, ev)
     value = r.value.strip()
-    known = _known_ids(env, dialect)
+    if not env.models:
+        return Result("ok", values, ev)  # no model table: nothing to judge against
+    known = mf.known_ids(env.models, dialect)
     close = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
     if close:
         values["suggestion"] = close[0]
+    if dialect == "anthropic" and mf.client_alias(env.models, value):
+        return Result("ok", values, ev)  # Claude Code's own aliases resolve inside the client
     if dialect == "anthropic" and value.startswith("arn:"):
         values["found_dialect"] = "bedrock"
         return Result("other-dialect", values, ev)
-    if not DIALECTS[dialect].match(value):
-        values["found_dialect"] = _dialect_of(value) or "-"
+    if not mf.matches(env.models, dialect, value):
+        values["found_dialect"] = mf.dialect_of(env.models, value) or "-"
         if dialect == "litellm" and "/" not in value:
-            values["suggestion"] = close[0] if close else f"anthropic/{value}"
+            anthropic = mf.litellm_prefix(env.models, "anthropic") or ""
+            values["suggestion"] = close[0] if close else f"{anthropic}{value}"
         return Result("other-dialect", values, ev)
-    if dialect == "anthropic" and "." in value.split("claude-", 1)[-1] and not known.count(value):
+    if dialect == "anthropic" and "." in value.split("claude-", 1)[-1] and value not in known:
         # Dotted versions (claude-sonnet-4.5) are OpenRouter's spelling.
         values["found_dialect"] = "openrouter"
         return Result("other-dialect", values, ev)
+    if _retired(env, dialect, value, values):
+        ev["retired"] = values["retired"]
+        return Result("retired", values, ev)
     if known and value not in known and not value.startswith("arn:"):
+        if dialect == "bedrock" and mf.row_of(env.models, value) and mf.split_profile(env.models, value)[0]:
+            # A known model behind a profile prefix the table does not list: the region check judges it.
+            return Result("ok", values, ev)
         return Result("unknown", values, ev)
     return Result("ok", values, ev)
 

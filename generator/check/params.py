@@ -96,7 +96,7 @@ class UrlParams(SettingParams):
 class ModelParams(SettingParams):
     """Parameters of `model-id`."""
 
-    dialect: Literal["anthropic", "bedrock", "vertex", "openrouter", "litellm"]
+    dialect: Literal["anthropic", "bedrock", "mantle", "vertex", "foundry", "openrouter", "litellm"]
     """The model-ID dialect the tool expects (a column of `guides/models.yaml`; litellm = `route/model`)."""
     default: str | None = None
     """What the tool uses when unset; reported as such."""

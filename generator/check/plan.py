@@ -8,6 +8,7 @@ compiles the guides in memory as `validate` loads them, so an edited guide is se
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +17,7 @@ from generator.paths import PLAN_FILE, content_hash
 
 if TYPE_CHECKING:
     from generator.kb.catalogue import Catalogue
-    from generator.kb.model import ModelTable, Text
+    from generator.kb.model import ClaudeCodeModels, ModelTable, Text
 
 PLAN_VERSION = 1
 UI_PREFIXES = ("cli_", "report_", "source_")
@@ -31,31 +32,105 @@ def _text(t: Text | None) -> dict[str, str] | None:
     return {"ja": t.ja, "en": t.en} if t is not None else None
 
 
-def known_ids(table: ModelTable | None) -> dict[str, list[str]]:
-    """Every model ID of the table, per dialect (LiteLLM routes spelled out)."""
-    ids: dict[str, list[str]] = {
-        "anthropic": [],
-        "bedrock": [],
-        "vertex": [],
-        "openrouter": [],
-        "litellm": [],
+def compile_models(table: ModelTable | None) -> dict[str, Any]:
+    """`plan["models"]`: the model table as the checks and routes read it (shape: guides/README.md)."""
+    if table is None:
+        return {}
+    prefixes = table.profile_prefixes()
+    alternation = "|".join(re.escape(p) for p in sorted(prefixes, key=len, reverse=True))
+    columns = ("anthropic", "bedrock", "mantle", "vertex", "foundry", "openrouter")
+    dialects: dict[str, dict[str, Any]] = {
+        d.id: {
+            "label": _text(d.label),
+            "shape": d.shape.replace("{profiles}", alternation),
+            "litellm": d.litellm,
+            "ids": [],
+        }
+        for d in table.dialects
     }
-    for row in table.models if table else []:
-        ids["anthropic"] += [row.anthropic, *row.aliases]
-        ids["litellm"].append(f"anthropic/{row.anthropic}")
+    rows: dict[str, Any] = {}
+    lookup: dict[str, str] = {}
+    for row in table.models:
+        ids = {c: row.route_id(c) for c in columns if row.route_id(c)}
+        rows[row.id] = {
+            "name": row.name,
+            "family": row.family,
+            "status": row.status,
+            "retired": row.retired,
+            "retired_on": dict(row.retired_on),
+            "replacement": row.replacement,
+            "aliases": list(row.aliases),
+            "bedrock_prefixes": list(row.bedrock_prefixes),
+            "ids": ids,
+        }
+        spelled: dict[str, list[str]] = {c: [v] for c, v in ids.items() if v}
+        spelled.setdefault("anthropic", []).extend(row.aliases)
         if row.bedrock:
-            ids["bedrock"] += [row.bedrock, *(f"{p}.{row.bedrock}" for p in row.bedrock_prefixes)]
-            ids["litellm"] += [
-                f"bedrock/{row.bedrock}",
-                *(f"bedrock/{p}.{row.bedrock}" for p in row.bedrock_prefixes),
-            ]
-        if row.vertex:
-            ids["vertex"].append(row.vertex)
-            ids["litellm"].append(f"vertex_ai/{row.vertex}")
-        if row.openrouter:
-            ids["openrouter"].append(row.openrouter)
-            ids["litellm"].append(f"openrouter/{row.openrouter}")
-    return ids
+            spelled["bedrock"] += [f"{p}.{row.bedrock}" for p in row.bedrock_prefixes]
+        for column, values in spelled.items():
+            if column in dialects:
+                dialects[column]["ids"] += values
+            route = dialects.get(column, {}).get("litellm")
+            if "litellm" in dialects and route:
+                dialects["litellm"]["ids"] += [route + v for v in values]
+            for v in values:
+                lookup.setdefault(v, row.id)
+    cc = table.claude_code
+    return {
+        "as_of": table.as_of,
+        "detect": [d.id for d in table.dialects if d.detect],
+        "dialects": dialects,
+        "rows": rows,
+        "order": [row.id for row in table.models],
+        "lookup": lookup,
+        "api_aliases": {a: row.anthropic for row in table.models for a in row.aliases},
+        "bedrock_regions": [r.model_dump() for r in table.bedrock_regions],
+        "profile_prefixes": prefixes,
+        "claude_code": None if cc is None else _claude_code(table, cc),
+    }
+
+
+def _claude_code(table: ModelTable, cc: ClaudeCodeModels) -> dict[str, Any]:
+    """Claude Code's alias history as complete snapshots, newest first: for each version where
+    something changed, every provider's alias → the ID it sends (in that provider's dialect)."""
+
+    def key(v: str) -> tuple[int, ...]:
+        return tuple(int(x) for x in v.split("."))
+
+    def spelled(provider: str, target: str) -> str | None:
+        row = table.row(target)
+        if row is None:  # `main`: the background model follows the main model
+            return target
+        return row.route_id(cc.providers[provider])
+
+    versions = []
+    state: dict[str, dict[str, str]] = {}
+    keys: dict[str, dict[str, str]] = {}
+    confirmed: dict[str, bool] = {}
+    for since in sorted({c.since for c in cc.history}, key=key):
+        for change in [c for c in reversed(cc.history) if c.since == since]:
+            for provider in change.providers:
+                keys.setdefault(provider, {}).update(change.targets)
+                spelled_targets = {a: spelled(provider, t) for a, t in change.targets.items()}
+                # A model the table does not list on this route leaves the alias unresolved there.
+                state.setdefault(provider, {}).update({a: v for a, v in spelled_targets.items() if v})
+        confirmed = {
+            p: any(c.confirmed and p in c.providers for c in cc.history if c.since == since) for p in state
+        }
+        versions.append(
+            {
+                "since": since,
+                "confirmed": [p for p, ok in confirmed.items() if ok],
+                **{p: dict(v) for p, v in state.items()},
+                "keys": {p: dict(v) for p, v in keys.items()},
+            }
+        )
+    return {
+        "aliases": list(cc.aliases),
+        "suffixes": list(cc.suffixes),
+        "providers": dict(cc.providers),
+        "versions": list(reversed(versions)),
+    }
 
 
 def compile_plan(cat: Catalogue, guides_dir: Path) -> dict[str, Any]:
@@ -112,10 +187,7 @@ def compile_plan(cat: Catalogue, guides_dir: Path) -> dict[str, Any]:
             for g in cat.guides
         ],
         "checks": checks,
-        "known_ids": known_ids(cat.models),
-        "aliases": {
-            a: row.anthropic for row in (cat.models.models if cat.models else []) for a in row.aliases
-        },
+        "models": compile_models(cat.models),
         **route_facts(cat.models),
         "ui": labels,
     }
@@ -143,11 +215,13 @@ def route_facts(table: ModelTable | None) -> dict[str, Any]:
     rows = []
     for row in table.models if table else []:
         data = _plain(row)
-        rows.append({k: v for k, v in data.items() if k not in ("name", "sources", "notes")})
+        rows.append({k: v for k, v in data.items() if k not in ("name", "sources", "notes", "note")})
+    # The alias table and the region rule as compile_models spells them (one compilation, two readers).
+    models = compile_models(table)
     return {
         "model_rows": rows,
-        "claude_code": _plain(getattr(table, "claude_code", None) or []),
-        "bedrock_regions": _plain(getattr(table, "bedrock_regions", None) or []),
+        "claude_code": (models.get("claude_code") or {}).get("versions", []),
+        "bedrock_regions": models.get("bedrock_regions", []),
     }
 
 

@@ -11,7 +11,6 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from generator.check.environment import Environment, Result
-from generator.check.local import DIALECTS
 
 if TYPE_CHECKING:
     from generator.check.params import RouteModelParams
@@ -27,16 +26,14 @@ PROVIDER_DIALECT = {
     "vertex": "vertex",
     "openrouter": "openrouter",
 }
-MANTLE = re.compile(r"^anthropic\.claude-[a-z0-9.-]+$")
 PROFILE = re.compile(r"^(?:(us-gov|us|eu|apac|jp|au|ca|global)\.)?(anthropic\.claude-\S+)$")
 COLUMNS = ("anthropic", "bedrock", "vertex", "openrouter")
 
 
-def _matches(dialect: str, value: str) -> bool:
-    if dialect == "mantle":
-        return bool(MANTLE.match(value))
-    pattern = DIALECTS.get(dialect)
-    return bool(pattern and pattern.match(value))
+def _matches(models: dict[str, Any], dialect: str, value: str) -> bool:
+    from generator.check.model_facts import matches
+
+    return matches(models, dialect, value)
 
 
 def _row_of(rows: list[dict[str, Any]], value: str) -> tuple[dict[str, Any] | None, str | None]:
@@ -62,12 +59,6 @@ def region_profiles(facts: dict[str, Any], region: str) -> list[str]:
         start = str(rule.get("region", ""))
         if start and region.startswith(start):
             return [str(p) for p in rule.get("profiles", [])]
-    if not facts.get("bedrock_regions"):
-        # Until guides/models.yaml carries the rule (see /work/notes/models-contract.md), use the one the
-        # region probe already applies, so the two never disagree.
-        from generator.check.cloud import expected_prefixes
-
-        return list(expected_prefixes(region))
     return []
 
 
@@ -169,8 +160,8 @@ def route_model(p: RouteModelParams, env: Environment) -> Result:
     foreign = found is not None and found != dialect and _in_dialect(row, dialect) != value
     if dialect == "mantle" and found == "bedrock":
         foreign = _in_dialect(row, "mantle") != value
-    if not _matches(dialect, value) or foreign:
-        values["found_dialect"] = found or _shape_of(value) or "-"
+    if not _matches(env.models, dialect, value) or foreign:
+        values["found_dialect"] = found or _shape_of(env.models, value) or "-"
         wanted = region_profiles(env.facts, region) if dialect == "bedrock" else []
         suggestion = _in_dialect(row, dialect, _pick_profile(row, wanted) if dialect == "bedrock" else None)
         return fail("other-dialect", suggestion)
@@ -202,8 +193,7 @@ def route_model(p: RouteModelParams, env: Environment) -> Result:
     return Result("unknown", values, evidence)
 
 
-def _shape_of(value: str) -> str | None:
-    for name in ("bedrock", "openrouter", "anthropic", "vertex"):
-        if DIALECTS[name].match(value):
-            return name
-    return None
+def _shape_of(models: dict[str, Any], value: str) -> str | None:
+    from generator.check.model_facts import dialect_of
+
+    return dialect_of(models, value)

@@ -6,7 +6,15 @@ import datetime
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 __all__ = [
     "Applies",
@@ -330,31 +338,181 @@ class Guide(Strict):
     """Extra reference pages."""
 
 
-class ModelRow(Strict):
-    """One Claude model and its ID in every dialect that can reach it."""
+Route = Literal["anthropic", "bedrock", "mantle", "vertex", "foundry", "openrouter"]
+"""A model-ID column of a model row (the routes a model can be reached by)."""
+Family = Literal["opus", "sonnet", "haiku", "fable", "mythos"]
+ModelStatus = Literal["current", "legacy", "limited", "retired"]
+Version = Annotated[str, StringConstraints(pattern=r"^\d+\.\d+\.\d+$")]
 
+
+class ModelRow(Strict):
+    """One Claude model and its ID on every route that can reach it."""
+
+    id: KebabId
+    """Key of the row, used by `replacement` and Claude Code's alias table (`claude-sonnet-4-5`)."""
     name: NonEmpty
     """Display name (`Claude Sonnet 4.5`)."""
+    family: Family
+    """Model family; Claude Code's family aliases (`opus`, `sonnet`...) pick within it."""
+    status: ModelStatus
+    """`current` (newest of its family), `legacy` (still served), `limited` (invitation only), `retired`."""
     anthropic: NonEmpty
-    """ID on the Anthropic API (`claude-sonnet-4-5-20250929`)."""
+    """ID on the Claude API, also on Claude Platform on AWS and on Google Cloud run by Anthropic."""
     aliases: list[NonEmpty] = []
-    """Other IDs the Anthropic API accepts for it (undated aliases)."""
+    """Other IDs the Claude API accepts for it (undated aliases)."""
     bedrock: str | None = None
-    """Bedrock foundation-model ID (`anthropic.claude-sonnet-4-5-20250929-v1:0`)."""
+    """Bedrock foundation-model ID without a profile prefix (`anthropic.claude-sonnet-4-5-20250929-v1:0`)."""
     bedrock_prefixes: list[NonEmpty] = []
-    """Cross-region inference-profile prefixes offered (`us`, `eu`, `apac`, `global`...)."""
+    """Cross-region inference-profile prefixes offered (`us`, `eu`, `apac`, `jp`, `au`, `us-gov`, `global`)."""
+    mantle: str | None = None
+    """ID on the Bedrock Mantle endpoint (no prefix, no version suffix)."""
     vertex: str | None = None
     """Vertex AI model ID (`claude-sonnet-4-5@20250929`)."""
+    foundry: str | None = None
+    """Microsoft Foundry model name, the default deployment name (`claude-sonnet-4-5`)."""
     openrouter: str | None = None
     """OpenRouter model ID (`anthropic/claude-sonnet-4.5`)."""
-    legacy: bool = False
-    """Retired or being retired; kept so old IDs are recognised."""
+    retired: IsoDay | None = None
+    """Day Anthropic retired it on the platforms it runs (Claude API, Platform on AWS, Foundry...)."""
+    retired_on: dict[Route, IsoDay] = {}
+    """Retirement days of routes that keep their own schedule (`bedrock`, `vertex`)."""
+    replacement: KebabId | None = None
+    """The row `id` to move to once it is retired."""
+    unconfirmed: Text | None = None
+    """What in this row could not be confirmed from a primary source."""
+
+    def route_id(self, route: str) -> str | None:
+        """This model's ID on `route` (a column name), or None where it is not offered or not confirmed."""
+        value = getattr(self, route, None)
+        return value if isinstance(value, str) else None
+
+
+class Dialect(Strict):
+    """What a model ID looks like on one route, and how LiteLLM spells that route."""
+
+    id: KebabId
+    """Dialect name, as `model-id` checks' `dialect:` parameter writes it."""
+    label: Text
+    """Name shown to readers."""
+    shape: NonEmpty
+    """Regular expression a whole ID must match; `{profiles}` stands for the inference-profile prefixes."""
+    litellm: str | None = None
+    """LiteLLM's route prefix for this dialect (`bedrock/`), when LiteLLM has one."""
+    detect: bool = False
+    """Tried, in file order, to name the dialect of an ID written in the wrong place."""
+
+
+class RegionProfiles(Strict):
+    """Bedrock regions whose name starts with `region`, and the inference profiles callable there."""
+
+    region: str
+    """Start of the region name (`ap-northeast-1`, `eu-`); the empty string matches every region."""
+    profiles: list[NonEmpty]
+    """Geography profile prefixes callable from these regions (`global` comes on top)."""
+    claude_code: NonEmpty
+    """The prefix Claude Code puts on its default Bedrock IDs there."""
+
+
+class AliasChange(Strict):
+    """From one Claude Code version on, what some aliases resolve to on some providers."""
+
+    since: Version
+    """First Claude Code version with these targets."""
+    providers: list[NonEmpty] = Field(min_length=1)
+    """Claude Code providers it applies to (keys of `claude_code.providers`)."""
+    targets: dict[NonEmpty, NonEmpty]
+    """Alias, `default` (main model) or `small` (background model) → model row `id`, or `main`."""
+    confirmed: bool = False
+    """Seen in the real Claude Code of that version (not only in documentation)."""
+    note: Text | None = None
+    """What else holds for these targets."""
+
+
+class ClaudeCodeModels(Strict):
+    """Claude Code's model aliases and what they resolve to, per provider and version."""
+
+    aliases: list[NonEmpty]
+    """Aliases Claude Code accepts in place of a model ID."""
+    suffixes: list[NonEmpty] = []
+    """Suffixes an alias may carry (`[1m]`)."""
+    providers: dict[NonEmpty, NonEmpty]
+    """Claude Code provider → the model-ID dialect it sends (a `dialects` id)."""
+    history: list[AliasChange] = Field(min_length=1)
+    """Changes, newest first."""
+    unconfirmed: Text | None = None
+    """What in the history could not be confirmed."""
 
 
 class ModelTable(Strict):
     """`guides/models.yaml`: the model-ID table shared by pages and checks."""
 
+    as_of: IsoDay
+    """Day the table was last checked against its sources (the page says "as of")."""
     models: list[ModelRow] = Field(min_length=1)
     """Every model, newest first."""
+    dialects: list[Dialect] = Field(min_length=1)
+    """Model-ID dialects."""
+    bedrock_regions: list[RegionProfiles] = []
+    """Region → inference-profile prefixes, first match wins."""
+    claude_code: ClaudeCodeModels | None = None
+    """Claude Code's aliases per provider and version."""
+    unconfirmed: Text | None = None
+    """What in the table could not be confirmed."""
     sources: list[Source] = []
     """Where the IDs come from."""
+
+    def row(self, key: str) -> ModelRow | None:
+        """The row whose `id` is `key`."""
+        return next((r for r in self.models if r.id == key), None)
+
+    def profile_prefixes(self) -> list[str]:
+        """Every inference-profile prefix the table knows, `global` included."""
+        found = ["global"]
+        for region in self.bedrock_regions:
+            found += [*region.profiles, region.claude_code]
+        for row in self.models:
+            found += row.bedrock_prefixes
+        return list(dict.fromkeys(found))
+
+    @field_validator("models")
+    @classmethod
+    def _unique_keys(cls, value: list[ModelRow]) -> list[ModelRow]:
+        keys = [r.id for r in value]
+        dupes = sorted({k for k in keys if keys.count(k) > 1})
+        if dupes:
+            raise ValueError(f"duplicate model id(s): {', '.join(dupes)}")
+        for r in value:
+            if r.replacement and r.replacement not in keys:
+                raise ValueError(f"{r.id}: replacement {r.replacement!r} is not a model id")
+            if r.status == "retired" and not (r.retired or r.retired_on):
+                raise ValueError(f"{r.id}: status retired needs a `retired` date")
+        return value
+
+    @model_validator(mode="after")
+    def _references(self) -> ModelTable:
+        keys = {r.id for r in self.models}
+        dialects = {d.id for d in self.dialects}
+        for d in self.dialects:
+            try:
+                re.compile(d.shape.replace("{profiles}", "x"))
+            except re.error as exc:
+                raise ValueError(f"dialect {d.id}: shape does not compile: {exc}") from None
+        cc = self.claude_code
+        if cc is None:
+            return self
+        for provider, dialect in cc.providers.items():
+            if dialect not in dialects:
+                raise ValueError(f"claude_code.providers.{provider}: {dialect!r} is not a dialect id")
+        names = {*cc.aliases, "small"}
+        for change in cc.history:
+            for provider in change.providers:
+                if provider not in cc.providers:
+                    raise ValueError(f"claude_code.history {change.since}: unknown provider {provider!r}")
+            for alias, target in change.targets.items():
+                if alias not in names:
+                    raise ValueError(
+                        f"claude_code.history {change.since}: {alias!r} is not an alias or `small`"
+                    )
+                if target not in keys and target != "main":
+                    raise ValueError(f"claude_code.history {change.since}: {target!r} is not a model id")
+        return self
