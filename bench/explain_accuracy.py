@@ -34,6 +34,29 @@ FIXTURES = ROOT / "tests" / "fixtures" / "explain"
 CORPUS = FIXTURES / "corpus.yaml"
 REALWORLD = FIXTURES / "realworld.yaml"
 _CODE = re.compile(r"^[A-Z][0-9]+$")
+RESEARCH = Path("/work/shared/research/provider-errors.md")
+_THREAD = re.compile(r"https://github\.com/([^/]+/[^/]+)/(?:issues|pull|discussions)/([0-9]+)")
+
+
+def quoted_sources(guides_dir: Path) -> set[str]:
+    """Source URLs of real-world cases whose thread the guides or the research notes cite: their
+    wording may have shaped a pattern, so the report also shows the figures without them."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted(guides_dir.glob("*.yaml"))]
+    if RESEARCH.is_file():
+        texts.append(RESEARCH.read_text(encoding="utf-8"))
+    corpus = "\n".join(texts)
+    real = yaml.safe_load(REALWORLD.read_text(encoding="utf-8"))["cases"]
+    cited = set()
+    for case in real:
+        m = _THREAD.match(case["source"])
+        if not m:
+            continue
+        repo, num = m.groups()
+        if case["source"] in corpus or f"{repo}#{num}" in corpus or (
+            repo in corpus and re.search(rf"#{num}\b", corpus)
+        ):
+            cited.add(case["source"])
+    return cited
 
 
 @dataclass
@@ -121,19 +144,29 @@ def main(argv: list[str] | None = None) -> int:
     corpus = yaml.safe_load(args.corpus.read_text(encoding="utf-8"))
     corpus_cases = [*corpus["cases"], *({**c, "expect": None} for c in corpus["out_of_scope"])]
     real = yaml.safe_load(args.realworld.read_text(encoding="utf-8"))["cases"]
+    from generator.paths import default_guides_dir
+
+    cited = quoted_sources(args.guides or default_guides_dir())
+    held = [c for c in real if c["split"] == "held-out"]
     started = time.perf_counter()
     tallies = [
         score("fixture corpus", corpus_cases, index, covers),
         score("real-world, tune", [c for c in real if c["split"] == "tune"], index, covers),
-        score("real-world, held-out", [c for c in real if c["split"] == "held-out"], index, covers),
+        score("real-world, held-out", held, index, covers),
+        score(
+            "real-world, held-out, threads the guides and research do not cite",
+            [c for c in held if c["source"] not in cited],
+            index,
+            covers,
+        ),
     ]
     texts = len(corpus_cases) + len(real)
     per_text = (time.perf_counter() - started) / max(texts, 1) * 1000
     print(f"entries in the guides: {len(index.entries)}; matching took {per_text:.1f} ms per text")
     for t in tallies:
         print("\n".join(t.lines()))
-        listed = {"fixture corpus": args.verbose, "real-world, held-out": args.show_held_out}
-        if t.misses and listed.get(t.name, True):
+        listed = {"fixture corpus": args.verbose, "real-world, tune": True}
+        if t.misses and listed.get(t.name, args.show_held_out):
             print("\n".join(t.misses))
     return 0
 
