@@ -454,7 +454,9 @@ def _quoted(why: Why, hit: _Hit, n: Normalised) -> Why:
     if len(line) > QUOTE_WIDTH:
         at = max(0, min(found.start() - start - QUOTE_WIDTH // 4, len(line) - QUOTE_WIDTH))
         line = ("…" if at else "") + line[at : at + QUOTE_WIDTH].strip() + "…"
-    return Why(**{**why.__dict__, "quote": line})
+    from generator.secrets import redact_pasted  # a key pasted with the error is masked, however short
+
+    return Why(**{**why.__dict__, "quote": redact_pasted(line)})
 
 
 def _percent(points: int) -> int:
