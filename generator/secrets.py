@@ -7,7 +7,8 @@ Three layers, each cheap:
   every rendering of each known secret (raw, `repr`/bytes-escaped as in httpx's "Illegal header
   value b'…'", JSON-escaped, URL-encoded, each line of a secret split at a line break), then any
   key-shaped token even if no setting holds it (`sk-…`, `AKIA…`, AWS secret keys, `ya29.…`, JWTs),
-  then every URL's query string and user-info, then shows control characters as escapes.
+  then every URL's user-info and every secret-named query parameter (`api_key=…`), then shows
+  control characters as escapes.
 - `clip(text, n)` masks first and cuts after, so a cut can never leave the middle of a key behind;
   `clean(text)` makes one external string (a server message, a header, a settings value) safe to
   print on one line.
@@ -135,8 +136,35 @@ def url_credentials(value: str) -> list[str]:
     return found
 
 
+def url_queries(value: str) -> list[str]:
+    """The query strings of URLs in `value`, and each parameter's value in them: a base URL's
+    `?api_key=…` is a secret wherever the request line is echoed."""
+    found: list[str] = []
+    for _, auth, end in _urls(value):
+        url = value[auth:end]
+        q = url.find("?")
+        if q < 0:
+            continue
+        query = url[q + 1 :].split("#", 1)[0]
+        found.append(query)
+        found += [part.split("=", 1)[1] for part in query.split("&") if "=" in part]
+    return found
+
+
+# `?name=value` / `&name=value` anywhere (a URL, a request line, a log): the name is looked at in code.
+_PARAM = re.compile(r"([?&;]([A-Za-z0-9_.\-]{1,64})=)([^\s&#\"'<>|\\;]+)")
+_SECRET_PARAM = re.compile(r"key|token|secret|passw|sig|auth|credential|code|session", re.I)
+
+
+def _param(m: re.Match[str]) -> str:
+    return m.group(1) + "…" if _SECRET_PARAM.search(m.group(2)) else m.group(0)
+
+
 def redact_urls(text: str) -> str:
-    """Every URL without its query string and user-info (either may carry a secret)."""
+    """Every URL without its user-info, and every secret-named query parameter (`api_key=`,
+    `token=`, `sig=`…) without its value, in URLs and echoed request lines alike."""
+    if "=" in text:
+        text = _PARAM.sub(_param, text)
     if "://" not in text:
         return text
     out: list[str] = []
@@ -148,10 +176,6 @@ def redact_urls(text: str) -> str:
         at = authority.rfind("@")
         if at >= 0:
             authority = "…@" + authority[at + 1 :]
-        q = rest.find("?")
-        if q >= 0:
-            frag = rest.find("#", q)
-            rest = rest[:q] + "?…" + (rest[frag:] if frag >= 0 else "")
         if authority + rest != url:
             out.append(text[last:auth])
             out.append(authority + rest)

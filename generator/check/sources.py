@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.check.bounded import MiB, Refused, read_regular
-from generator.secrets import clean, is_secret_name, mask, url_credentials
+from generator.secrets import clean, is_secret_name, mask, url_credentials, url_queries
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,13 @@ class Settings:
         """Every value held under a secret-looking name, and every password inside a URL, for the
         output scrubber."""
         named = [v for s in self.sources.values() for k, v in s.values.items() if is_secret_name(k) and v]
-        in_urls = [c for s in self.sources.values() for v in s.values.values() for c in url_credentials(v)]
+        in_urls = [
+            c
+            for s in self.sources.values()
+            for v in s.values.values()
+            if "://" in v
+            for c in (*url_credentials(v), *url_queries(v))
+        ]
         return named + in_urls
 
     def table(self, names: list[str], secret: set[str]) -> list[dict[str, object]]:
