@@ -12,6 +12,7 @@ from generator import __version__
 from generator.check.kinds import Status
 from generator.check.runner import Finding
 from generator.contract import CRASHED, FAILED, OK, SCHEMA_VERSION
+from generator.secrets import clean
 
 SYMBOLS = {Status.PASS: "✓", Status.WARN: "!", Status.FAIL: "✗", Status.SKIP: "-", Status.ERROR: "‼"}
 ASCII = {
@@ -80,7 +81,7 @@ def route_line(route: Any, L: dict[str, str]) -> str:
         parts.append(f"{L['cli_route_region']} {route.region.value}")
     if route.project is not None:
         parts.append(f"{L['cli_route_project']} {route.project.value}")
-    return ", ".join(parts)
+    return clean(", ".join(parts))  # settings values: one printable line, no control sequence
 
 
 def _rank(f: Finding) -> tuple[int, int]:
