@@ -52,8 +52,10 @@ def quoted_sources(guides_dir: Path) -> set[str]:
         if not m:
             continue
         repo, num = m.groups()
-        if case["source"] in corpus or f"{repo}#{num}" in corpus or (
-            repo in corpus and re.search(rf"#{num}\b", corpus)
+        if (
+            case["source"] in corpus
+            or f"{repo}#{num}" in corpus
+            or (repo in corpus and re.search(rf"#{num}\b", corpus))
         ):
             cited.add(case["source"])
     return cited

@@ -399,13 +399,13 @@ def explain(text: str, source: Catalogue | Index) -> list[Match]:
     del scored[MAX_MATCHES:]
     _level_ties(scored)
     scored.sort(key=lambda s: (-s[0], s[1].order))
-    found = [Match(e, _percent(pts), _quoted(why, hit, n)) for pts, e, why, hit, _ in scored]
+    out = [Match(e, _percent(pts), _quoted(why, hit, n)) for pts, e, why, hit, _ in scored]
     # Declared patterns first; then the entries the text resembles, below them (a resemblance
     # scores at most SIMILAR_CAP, under any pattern hit), so a pattern that fired for the wrong
     # reason still leaves room for the right entry.
-    have = {m.entry.id for m in found}
-    found += [m for m in _resemblances(index, n, tool, marker) if m.entry.id not in have]
-    return found[:MAX_MATCHES]
+    have = {m.entry.id for m in out}
+    out += [m for m in _resemblances(index, n, tool, marker) if m.entry.id not in have]
+    return out[:MAX_MATCHES]
 
 
 def _resemblances(index: Index, n: Normalised, tool: Tool | None, marker: str | None) -> list[Match]:
