@@ -887,6 +887,82 @@ def test_real_boto3_bedrock_client(
         assert got[:1] == [expected], (text[-300:], got[:3])
 
 
+CLAUDE_CODE_ERRORS = [
+    # (status, body, auth variable, entries that answer the line the real CLI prints)
+    (
+        403,
+        _anthropic_body(
+            "permission_error", "Your API key does not have permission to use the specified resource."
+        ),
+        "ANTHROPIC_API_KEY",
+        {"anthropic/permission-error"},
+    ),
+    (
+        429,
+        _anthropic_body("rate_limit_error", "Extra usage is required for long context requests."),
+        "ANTHROPIC_API_KEY",
+        {"claude-code/extra-usage-1m-context"},
+    ),
+    (
+        400,
+        _anthropic_body(
+            "invalid_request_error",
+            "messages.3: `tool_use` ids were found without `tool_result` blocks immediately after: "
+            "toolu_01AbCdEfGhIjKlMnOpQrStUv. Each `tool_use` block must have a corresponding `tool_result` "
+            "block in the next message.",
+        ),
+        "ANTHROPIC_API_KEY",
+        {"anthropic/tool-use-without-tool-result"},
+    ),
+    (
+        401,
+        _anthropic_body("authentication_error", "Invalid bearer token"),
+        "ANTHROPIC_AUTH_TOKEN",
+        {"claude-code/gateway-credential-rejected", "anthropic/invalid-bearer-token"},
+    ),
+    (
+        413,
+        "<html>\r\n<head><title>413 Request Entity Too Large</title></head>\r\n<body>\r\n<center><h1>413 Request "
+        "Entity Too Large</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n",
+        "ANTHROPIC_API_KEY",
+        {"anthropic/request-too-large"},
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "auth", "expected"),
+    CLAUDE_CODE_ERRORS,
+    ids=[sorted(e)[0] for *_, e in CLAUDE_CODE_ERRORS],
+)
+def test_real_claude_code_cli(
+    status: int, body: str, auth: str, expected: set[str], index: Index, tmp_path: Path
+) -> None:
+    """The line the real Claude Code CLI prints for a provider's error is answered (and not the raw
+    body: the CLI rewrites several of them)."""
+    from route_clients import QUIET, claude_binary
+
+    binary = claude_binary()
+    if binary is None:
+        pytest.fail("Claude Code is not installed: run tests/clients/install.sh (.ci/run does)")
+    with _server(status, body) as url:
+        env = {
+            "PATH": "/usr/local/bin:/usr/bin:/bin",
+            "HOME": str(tmp_path),
+            "LANG": "C.UTF-8",
+            **QUIET,
+            "ANTHROPIC_BASE_URL": url,
+            auth: "sk-ant-api03-" + "x" * 24 if auth == "ANTHROPIC_API_KEY" else "sk-gateway-test",
+        }
+        proc = subprocess.run(
+            [str(binary), "-p", "hi"], env=env, capture_output=True, text=True, timeout=120, cwd=tmp_path
+        )
+    printed = (proc.stdout + proc.stderr).strip()
+    got = explain(printed, index)
+    assert expected & {m.entry.id for m in got[:3]}, (printed, [m.entry.id for m in got[:3]])
+    assert got[0].why.tool == "claude-code" or "API Error" not in printed
+
+
 # --- the command -------------------------------------------------------------------------------
 
 
