@@ -640,6 +640,9 @@
       var bits = [];
       if (m.why.status !== null) bits.push("HTTP " + m.why.status);
       if (m.why.error_type) bits.push(m.why.error_type);
+      // The tool that printed the text, by its ID; a resemblance (no pattern hit) is marked with ≈.
+      if (m.why.tool) bits.push(m.why.tool);
+      if (m.why.similar !== null) bits.push("\u2248");
       why.textContent = bits.length ? " · " + bits.join(" · ") : "";
       li.appendChild(why);
       results.appendChild(li);

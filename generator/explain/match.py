@@ -450,7 +450,8 @@ def _quoted(why: Why, hit: _Hit, n: Normalised) -> Why:
         return why
     start = n.decoded.rfind("\n", 0, found.start()) + 1
     stop = n.decoded.find("\n", found.end())
-    line = n.decoded[start : stop if stop != -1 else len(n.decoded)].strip()
+    # One line, as the terminal showed it: a match across a wrapped line is rejoined with a space.
+    line = " ".join(n.decoded[start : stop if stop != -1 else len(n.decoded)].split())
     if len(line) > QUOTE_WIDTH:
         at = max(0, min(found.start() - start - QUOTE_WIDTH // 4, len(line) - QUOTE_WIDTH))
         line = ("…" if at else "") + line[at : at + QUOTE_WIDTH].strip() + "…"
