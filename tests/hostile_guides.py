@@ -207,17 +207,58 @@ def hostile_models(text: Callable[[str], str]) -> dict[str, Any]:
         return text(name) or "x"
 
     return {
+        "as_of": "2026-12-03",
         "models": [
             {
+                "id": "hostile-model",
                 "name": s("model.name"),
+                "family": "sonnet",
+                "status": "current",
                 "anthropic": s("model.anthropic"),
                 "aliases": [s("model.alias")],
                 "bedrock": s("model.bedrock"),
                 "bedrock_prefixes": [s("model.prefix")],
+                "mantle": s("model.mantle"),
                 "vertex": s("model.vertex"),
+                "foundry": s("model.foundry"),
                 "openrouter": s("model.openrouter"),
-            }
+            },
+            {
+                "id": "hostile-retired",
+                "name": s("model.retired.name"),
+                "family": "opus",
+                "status": "retired",
+                "anthropic": s("model.retired.anthropic"),
+                "retired": "2026-01-05",
+                "retired_on": {"bedrock": "2026-01-15"},
+                "replacement": "hostile-model",
+            },
         ],
+        "dialects": [
+            {
+                "id": "anthropic",
+                "label": {"ja": s("dialect.ja"), "en": s("dialect.en")},
+                "shape": "claude-.*",
+                "litellm": s("dialect.litellm"),
+            },
+        ],
+        "bedrock_regions": [
+            {"region": s("region"), "profiles": [s("region.profile")], "claude_code": s("region.cc")}
+        ],
+        "claude_code": {
+            "aliases": ["opus", "sonnet"],
+            "suffixes": ["[1m]"],
+            "providers": {"anthropic": "anthropic"},
+            "history": [
+                {
+                    "since": "2.1.1",
+                    "providers": ["anthropic"],
+                    "targets": {"opus": "hostile-model", "small": "main"},
+                    "note": {"ja": s("cc.note.ja"), "en": s("cc.note.en")},
+                }
+            ],
+            "unconfirmed": {"ja": s("cc.unconfirmed.ja"), "en": s("cc.unconfirmed.en")},
+        },
         "sources": [{"title": s("models.source"), "url": "https://example.com/" + _urlish(s("murl"))}],
     }
 

@@ -14,6 +14,7 @@ from pydantic import TypeAdapter, ValidationError
 from generator.check.kinds import KINDS, SOURCE_IDS, extra_outcomes
 from generator.check.params import Params
 from generator.kb import codes
+from generator.kb.lint import GLOSSARY_FILE, Glossary, lint, load_glossary
 from generator.kb.model import CheckSpec, Entry, Guide, ModelTable
 from generator.kb.problems import Problem, dotted, from_pydantic
 from generator.kb.yamlmarks import Loc, Marked, YamlProblem, load
@@ -102,11 +103,15 @@ def load_catalogue(guides_dir: Path | None = None) -> Catalogue:
     root = guides_dir or default_guides_dir()
     cat = Catalogue()
     files = sorted(root.glob("*.yaml"))
+    glossary, texts = _glossary(root, cat.problems), []
     for path in files:
         shown = display_path(path)
+        if path.name == GLOSSARY_FILE:
+            continue
         marked = _read(path, shown, cat.problems)
         if marked is None:
             continue
+        texts.append((path, shown, marked))
         if path.name == MODELS_FILE:
             try:
                 cat.models = ModelTable.model_validate(marked.data)
@@ -119,9 +124,25 @@ def load_catalogue(guides_dir: Path | None = None) -> Catalogue:
     if not files:
         cat.problems.append(Problem(display_path(root), 1, "no guide files (*.yaml) found"))
     cat.files.sort(key=lambda f: (f.guide.order, f.guide.provider))
+    for path, shown, marked in texts:
+        cat.problems += lint(marked, path.read_text(encoding="utf-8"), shown, glossary)
     _cross_check(cat)
     cat.problems.sort()
     return cat
+
+
+def _glossary(root: Path, problems: list[Problem]) -> Glossary | None:
+    """The glossary of `root`, or None (then only stray spaces are checked) when it is absent or broken."""
+    path = root / GLOSSARY_FILE
+    if not path.exists():
+        return None
+    shown = display_path(path)
+    marked = _read(path, shown, problems)
+    if marked is None:
+        return None
+    glossary, found = load_glossary(marked, shown)
+    problems += found
+    return glossary
 
 
 def _read(path: Path, shown: str, problems: list[Problem]) -> Marked | None:
