@@ -318,11 +318,23 @@
     });
     var weight = Object.create(null);
     for (var f in df) weight[f] = Math.max(0, DF_CUT - df[f]) * (f.indexOf(" ") !== -1 ? 2 : 1);
+    // match.py naming_hints: what names each provider in a text.
     var providerHints = Object.create(null);
     index.entries.forEach(function (e) {
-      var list = providerHints[e.provider] || (providerHints[e.provider] = []);
+      var words = e.provider.split("-").filter(function (w) {
+        return w.length >= 5;
+      });
+      var list = providerHints[e.provider];
+      if (!list) {
+        list = providerHints[e.provider] = words.slice();
+      }
       e.hints.forEach(function (h) {
-        if (list.indexOf(h) === -1) list.push(h);
+        var names =
+          /[._\/$]/.test(h) ||
+          words.some(function (w) {
+            return h.indexOf(w) !== -1;
+          });
+        if (names && list.indexOf(h) === -1) list.push(h);
       });
     });
     return { sets: sets, weight: weight, providerHints: providerHints };

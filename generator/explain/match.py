@@ -270,9 +270,9 @@ class Index:
     unfiltered: tuple[tuple[int, int], ...] = field(repr=False)
     """Alternatives too short or too loose for the prefilter; always run."""
     provider_hints: Mapping[str, tuple[str, ...]] = field(repr=False, compare=False)
-    """Every hint of each provider's entries: a resemblance counts only in a text that names the
-    provider (or was printed by its tool), so an unrelated service's error that happens to share
-    words with a message is not answered."""
+    """What names each provider in a text (`naming_hints`): a resemblance counts only in a text
+    that names the entry's provider (or was printed by its tool), so an unrelated service's error
+    that happens to share words with a message is not answered."""
     _compiled: dict[str, re.Pattern[str]] = field(default_factory=dict, repr=False, compare=False)
     """Regexes compiled so far: only those the prefilter lets through are ever compiled."""
     _similar: list[Similar] = field(default_factory=list, repr=False, compare=False)
@@ -330,7 +330,7 @@ class Index:
             grams={g: tuple(refs) for g, refs in grams.items()},
             unfiltered=tuple(unfiltered),
             provider_hints={
-                p: tuple(sorted({h for e in entries if e.provider == p for h in e.hints}))
+                p: naming_hints(p, [h for e in entries if e.provider == p for h in e.hints])
                 for p in {e.provider for e in entries}
             },
         )
@@ -350,6 +350,17 @@ class Index:
                 if refs:
                     found.update(refs)
         return sorted(found)
+
+
+def naming_hints(provider: str, hints: Sequence[str]) -> tuple[str, ...]:
+    """The hints that name a provider rather than describe a failure: its ID's long words
+    (`claude`, `openrouter`), and hints that are hosts, paths, variables or dotted names
+    (`api.anthropic.com`, `anthropic_api_key`, `openai.notfounderror`) or hold one of those words.
+    Words such as `proxy`, `tokens` or `retry` are in many unrelated errors, so they do not count."""
+    words = [w for w in provider.split("-") if len(w) >= 5]
+    named = set(words)
+    named |= {h for h in hints if any(c in h for c in "._/$") or any(w in h for w in words)}
+    return tuple(sorted(named))
 
 
 def _variants(n: Normalised) -> tuple[str, str, str]:
