@@ -5,7 +5,8 @@ home and a working folder, flags). `observe(case)` builds it in a temporary fold
 once inside a private network namespace whose only reachable host is the recorder (which also answers
 DNS and TLS for every name, so requests to the real hosts are seen too), and sums up what the client
 sent. `python tests/route_clients.py observe` runs every case and rewrites the *_observed.yaml
-fixtures; tests/test_routes_real_clients.py compares `check`'s predicted routes with fresh runs.
+fixtures; `python tests/route_clients.py compare [CASE ...]` runs the cases with the client and with
+`check --offline --json` and prints where the predicted route differs from what the client sent.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ PYCLIENT = CLIENTS / "pyclient.py"
 PORT = 8765  # each run has its own network namespace, so every run can use the same port
 BASE = f"http://127.0.0.1:{PORT}"
 CLAUDE_TIMEOUT = 30.0
+PYTHON_TIMEOUT = 60.0  # importing litellm alone takes seconds on a busy machine
 # A prompt hook makes Claude Code call its background (small, fast) model once per turn, so that
 # model shows in the recording; it adds no env, model or credential setting.
 HOOK = {
@@ -242,7 +244,7 @@ def run(case: Case, top: Path) -> dict[str, Any]:
         "argv": client_argv(case),
         "cwd": str(machine.cwd),
         "env": env,
-        "timeout": CLAUDE_TIMEOUT,
+        "timeout": CLAUDE_TIMEOUT if case.client == "claude-code" else PYTHON_TIMEOUT,
         "dns": True,
         "ca": [ca_cert, ca_key],
     }
@@ -258,7 +260,7 @@ def run(case: Case, top: Path) -> dict[str, Any]:
         ["unshare", "-n", "-m", "sh", "-c", script],
         capture_output=True,
         text=True,
-        timeout=CLAUDE_TIMEOUT + 20,
+        timeout=max(CLAUDE_TIMEOUT, PYTHON_TIMEOUT) + 20,
     )
     if proc.returncode != 0 or not proc.stdout.strip():
         raise RuntimeError(f"recorder run failed ({proc.returncode}): {proc.stderr[-1500:]}")
@@ -339,6 +341,121 @@ def observe_all(cases: list[Case], workers: int = 3) -> dict[str, dict[str, Any]
         return dict(zip([c.id for c in cases], pool.map(observe, cases), strict=True))
 
 
+# The target named on `check`'s command line for each client (naming a target forces its route).
+TARGET = {
+    "claude-code": "claude-code",
+    "anthropic-sdk": "anthropic",
+    "openai-sdk": "openai-sdk",
+    "litellm-sdk": "litellm",
+}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One case after both runs."""
+
+    case: Case
+    """The configuration."""
+    observed: dict[str, Any]
+    """What the real client sent (route_clients.summarise)."""
+    check: dict[str, Any] | None
+    """`check --json`'s document, or None when it printed no JSON."""
+    check_error: str
+    """`check`'s exit code and stderr tail when it printed no JSON."""
+
+
+def run_check(case: Case, machine: Machine) -> tuple[dict[str, Any] | None, str]:
+    """`check --offline --json TARGET` on the case's machine: its document, or why there is none."""
+    env = {**machine.env, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "generator", "check", "--offline", "--json", TARGET[case.client]],
+        capture_output=True,
+        text=True,
+        cwd=machine.cwd,
+        env=env,
+        timeout=60,
+    )
+    try:
+        return json.loads(proc.stdout), ""
+    except ValueError:
+        return None, f"exit {proc.returncode}: {proc.stderr[-800:]}"
+
+
+def both(case: Case) -> Outcome:
+    """Run the case with its client and with `check`, on one machine."""
+    with tempfile.TemporaryDirectory(prefix=f"route-{case.id}-") as top:
+        raw = run(case, Path(top))
+        doc, error = run_check(case, build(case, Path(top)))
+        return Outcome(case, summarise(case, raw), doc, error)
+
+
+def _route(doc: dict[str, Any], client: str) -> dict[str, Any]:
+    routes = doc.get("routes")
+    assert isinstance(routes, list), "check --json has no `routes` list (issue 14's route resolver)"
+    mine = [r for r in routes if r.get("client") == client]
+    assert mine, f"no route for {client} among {[r.get('client') for r in routes]}"
+    route: dict[str, Any] = mine[0]
+    return route
+
+
+def _resolved(part: Any) -> Any:
+    return part.get("resolved") if isinstance(part, dict) else None
+
+
+def assert_route(outcome: Outcome) -> None:
+    """The predicted route equals the request the client sent, field by field."""
+    case, seen = outcome.case, outcome.observed
+    assert outcome.check is not None, f"check printed no JSON ({outcome.check_error})"
+    route = _route(outcome.check, case.client)
+    main = seen["main"]
+    problems: list[str] = []
+
+    def differ(field: str, predicted: Any, sent: Any) -> None:
+        if predicted != sent:
+            problems.append(f"{field}: predicted {predicted!r}, the client sent {sent!r}")
+
+    if main is None:  # the client sent nothing: the route must say it has no credential
+        differ("credential", route.get("credential"), None)
+    else:
+        sent_endpoint = main["endpoint"].replace("{base}", BASE).rstrip("/")
+        differ("endpoint", str(route.get("endpoint") or "").rstrip("/"), sent_endpoint)
+        differ("auth", route.get("auth"), main["auth"])
+        if main["auth"] != "google-oauth":  # that token is minted at run time
+            credential = route.get("credential")
+            fingerprint = credential.get("fingerprint") if isinstance(credential, dict) else None
+            differ("credential.fingerprint", fingerprint, main["fingerprint"])
+        if case.client == "claude-code" or route.get("model") is not None:
+            differ("model.resolved", _resolved(route.get("model")), main["model"])
+        if main["region"] is not None:
+            differ("region", route.get("region"), main["region"])
+        if main["project"] is not None:
+            differ("project", route.get("project"), main["project"])
+    if case.client == "claude-code" and seen["background"] is not None:
+        differ(
+            "small_model.resolved",
+            _resolved(route.get("small_model")),
+            seen["background"]["model"],
+        )
+    assert not problems, f"{case.id} ({json.dumps(case.env)}):\n  " + "\n  ".join(problems)
+
+
+def route_mismatches(outcomes: dict[str, Outcome], cases: list[Case]) -> dict[str, str]:
+    """Case → what the predicted route got wrong, for every case `check` can predict.
+
+    The per-case test that asserts this is added with the route resolver (issue 14): until `check
+    --json` carries routes, it would fail on every case and block the suite.
+    """
+    found: dict[str, str] = {}
+    for case in cases:
+        if not case.predictable or case.id not in outcomes:
+            continue
+        try:
+            assert_route(outcomes[case.id])
+        except AssertionError as exc:
+            found[case.id] = str(exc).split("\nassert")[0]
+    return found
+
+
 def write_observed(name: str, versions: dict[str, str | None]) -> Path:
     """Run every case in NAME_cases.yaml and write NAME_observed.yaml."""
     cases = load_cases(name)
@@ -355,9 +472,28 @@ def write_observed(name: str, versions: dict[str, str | None]) -> Path:
     return path
 
 
+def compare(ids: list[str]) -> int:
+    """Run the cases (all, or those named) with the client and with `check`; print each mismatch."""
+    cases = [c for c in load_cases("claude_code") + load_cases("python_clients") if c.predictable]
+    if ids:
+        cases = [c for c in cases if c.id in ids]
+    with ThreadPoolExecutor(3) as pool:
+        outcomes = {o.case.id: o for o in pool.map(both, cases)}
+    found = route_mismatches(outcomes, cases)
+    for text in found.values():
+        print(text)
+    print(f"{len(cases) - len(found)} passed, {len(found)} failed")
+    return 1 if found else 0
+
+
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["compare"]:
+        return compare(argv[1:])
     if argv[:1] != ["observe"]:
-        print("usage: route_clients.py observe [claude_code|python_clients]", file=sys.stderr)
+        print(
+            "usage: route_clients.py observe [claude_code|python_clients] | compare [CASE ...]",
+            file=sys.stderr,
+        )
         return 2
     names = argv[1:] or ["claude_code", "python_clients"]
     for name in names:
