@@ -350,6 +350,35 @@ def test_the_why_quotes_the_pasted_line_not_the_normalised_one() -> None:
     assert m.why.quote and "Error code: 404" in m.why.quote and "No endpoints found" in m.why.quote
 
 
+HOSTILE_PASTES = [
+    "api error " * 2000,
+    "self_signed_cert_in_chain unable to get local issuer certificate " * 300 + " claude",
+    "(" * 20_000,
+    "anthropic " + "fetch failed " * 1500,
+    "API Error: 401 " + "unauthorized " * 1500,
+    "quota exceeded for aiplatform.googleapis.com/online_prediction_ " * 300,
+    "a\n    " * 4000,
+    "\u2502 \u23bf " * 5000,
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE_PASTES, ids=range(len(HOSTILE_PASTES)))
+def test_hostile_pastes_are_matched_within_the_budget(text: str, index: Index) -> None:
+    # The whole command must answer within 0.3 s; matching itself gets far less. The patterns
+    # that first look the whole text over (`^(?=.*(?:…)).*?words`) are the ones to watch.
+    import time
+
+    explain(text, index)  # compiles the regexes the text wakes
+    best = min(_timed(text, index, time.perf_counter) for _ in range(2))
+    assert best < 0.3, f"{best:.3f} s"
+
+
+def _timed(text: str, index: Index, clock: Callable[[], float]) -> float:
+    start = clock()
+    explain(text, index)
+    return clock() - start
+
+
 def _with_messages(spec: dict[str, Any], *messages: str) -> dict[str, Any]:
     return {**spec, "messages": [normalise(t).text for t in messages]}
 
