@@ -182,7 +182,7 @@ def local_page(site: LiveSite, **context_args: Any) -> Iterator[tuple[Any, Offsi
 
     Any other request is aborted and recorded; the caller asserts the record is empty.
     """
-    ctx = browser().new_context(viewport={"width": 1280, "height": 900}, **context_args)
+    ctx = browser().new_context(**{"viewport": {"width": 1280, "height": 900}, **context_args})
     ctx.set_default_timeout(TIMEOUT_MS)
     offsite = Offsite()
     origin = urlsplit(site.base).netloc
@@ -215,7 +215,9 @@ class SearchResult:
 def search(page: Any, site: LiveSite, query: str) -> SearchResult:
     """Type `query` into the search box of the open page and wait for its results."""
     box = page.locator("input.md-search__input")
-    if not box.is_visible():  # narrow screens hide the box behind the search button
+    # Below Material's 60em breakpoint the box sits behind the header's search button.
+    narrow = not box.is_visible() or page.evaluate("matchMedia('(max-width: 59.984375em)').matches")
+    if narrow and not page.locator("#__search").is_checked():
         page.locator("label.md-header__button[for='__search']").click()
     box.click()
     # Empty the box first and wait for the placeholder line, so the results read below cannot be

@@ -20,7 +20,7 @@ def test_fixture_renders_to_golden_pages(tmp_path: Path) -> None:
     assert not cat.problems
     result = render_site(cat, tmp_path)
     written = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*.md"))
-    assert result.total == len(written) == 12
+    assert result.total == len(written) == 14
     if os.environ.get("UPDATE_GOLDEN"):
         for rel in written:
             (GOLDEN / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -48,7 +48,7 @@ def test_second_render_writes_nothing_and_prunes_stale(tmp_path: Path) -> None:
 def test_check_mode_reports_without_writing(tmp_path: Path) -> None:
     cat = load_catalogue(VALID)
     result = render_site(cat, tmp_path, write=False)
-    assert len(result.changed) == 12
+    assert len(result.changed) == 14
     assert list(tmp_path.iterdir()) == []
 
 

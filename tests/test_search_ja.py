@@ -94,7 +94,7 @@ def _check(page: Any, live: LiveSite, query: str, expected: str, lang: str) -> N
     _record(lang, query, result)
     assert result.paths, f"{query!r}: {result.meta}"
     assert expected in result.paths[:TOP], f"{query!r}: {result.meta}: {result.paths}"
-    # One index holds both languages; each language's search must list only its own pages.
+    # Each language's search lists only its own pages.
     assert all(p.startswith("en/") == (lang == "en") for p in result.paths), result.paths
 
 
@@ -132,33 +132,36 @@ def test_a_japanese_query_on_english_pages_lists_no_japanese_page(
     assert not any(not p.startswith("en/") for p in result.paths), result.paths
 
 
-def test_index_carries_each_languages_own_search_settings(live: LiveSite) -> None:
-    index = json.loads((live.root / "search" / "search_index.json").read_text(encoding="utf-8"))
-    langs = index["config"]["kb_languages"]
+def _index(live: LiveSite, lang: str) -> dict[str, Any]:
+    folder = live.root if lang == "ja" else live.root / "en"
+    data: dict[str, Any] = json.loads((folder / "search" / "search_index.json").read_text(encoding="utf-8"))
+    return data
+
+
+def test_each_language_index_carries_its_own_search_settings(live: LiveSite) -> None:
+    ja, en = _index(live, "ja")["config"], _index(live, "en")["config"]
     # Material's settings for a one-language site: no English stemmer on Japanese pages (it made
-    # "AccessDeniedException" unfindable), no Japanese separator on English ones.
-    assert langs["ja"] == {
-        "lang": ["ja"],
-        "separator": "[\\s\\-　、。，．]+",
-        "pipeline": ["stemmer"],
-        "prefix": "",
-    }
-    assert langs["en"] == {
-        "lang": ["en"],
-        "separator": "[\\s\\-]+",
-        "pipeline": ["stopWordFilter"],
-        "prefix": "en/",
-    }
+    # "AccessDeniedException" unfindable), no Japanese separator on English ones. Brackets and
+    # quotes end words in both.
+    assert ja["lang"] == ["ja"] and ja["pipeline"] == ["stemmer"]
+    assert en["lang"] == ["en"] and en["pipeline"] == ["stopWordFilter"]
+    assert ja["separator"].startswith("[\\s\\-　、。，．") and "（）" in ja["separator"]
+    assert en["separator"].startswith("[\\s\\-") and "（" in en["separator"]
+    assert "kb_languages" not in ja and "kb_languages" not in en
 
 
-def test_index_has_every_english_page_not_only_its_sections(live: LiveSite) -> None:
+def test_index_has_every_page_not_only_its_sections(live: LiveSite) -> None:
     # static-i18n's search de-duplication dropped English page entries whose title and text equal the
     # Japanese ones (provider pages): their sections then showed up as links to "undefined".
-    docs = json.loads((live.root / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
-    articles = {d["location"] for d in docs if "#" not in d["location"]}
-    orphans = {d["location"].split("#")[0] for d in docs if d["location"].split("#")[0] not in articles}
-    assert not orphans
-    assert {"anthropic/", "en/anthropic/"} <= articles
+    for lang in ("ja", "en"):
+        docs = _index(live, lang)["docs"]
+        articles = {d["location"] for d in docs if "#" not in d["location"]}
+        orphans = {d["location"].split("#")[0] for d in docs if d["location"].split("#")[0] not in articles}
+        assert not orphans, lang
+        assert {"anthropic/", "anthropic/invalid-x-api-key/"} <= articles
+        # The page's own entry carries its summary, so results show an excerpt.
+        page = next(d for d in docs if d["location"] == "anthropic/invalid-x-api-key/")
+        assert len(page["text"]) > 40 and "<pre" not in page["text"]
 
 
 def test_pages_search_through_the_wrapper_worker(live: LiveSite) -> None:

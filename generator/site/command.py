@@ -17,8 +17,7 @@ def render_command(guides: Path | None, docs: Path | None, *, check: bool) -> in
         return USAGE
     result = render_site(cat, docs or Path("docs"), write=not check)
     from generator.check.plan import is_fresh, write_plan
-    from generator.paths import PLAN_FILE
-    from generator.paths import default_guides_dir
+    from generator.paths import PLAN_FILE, default_guides_dir
 
     # The compiled check plan belongs to the bundled guides only; other folders compile on the fly.
     root = guides or default_guides_dir()

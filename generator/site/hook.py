@@ -13,10 +13,10 @@ from typing import Any
 
 from mkdocs.plugins import event_priority
 
-from generator.site import i18n as site_i18n
-from generator.kb.catalogue import load_catalogue
 from generator.explain.index import write_explain_files
+from generator.kb.catalogue import load_catalogue
 from generator.kb.labels import ui
+from generator.site import i18n as site_i18n
 from generator.site.render import nav, nav_title, render_site
 
 log = logging.getLogger("mkdocs.hooks.generator")
@@ -73,6 +73,10 @@ def on_page_markdown(markdown: str, page: Any, config: Any, **_: Any) -> str:
     return markdown
 
 
+def on_post_page(output: str, page: Any, config: Any, **_: Any) -> str:
+    return site_i18n.localise_page(output, config)
+
+
 # --- Rough edges of static-i18n (generator/site/i18n.py explains each one) -------------------
 
 
@@ -99,6 +103,7 @@ def on_post_template(output: str, template_name: str, config: Any, **_: Any) -> 
     # the others' at <locale>/404.html (MkDocs writes what this returns to the root).
     if template_name != "404.html":
         return output
+    output = site_i18n.localise_page(output, config)
     site_dir = Path(config["site_dir"])
     target = site_i18n.not_found_target(site_dir, config)
     root = site_dir / "404.html"
@@ -117,5 +122,6 @@ def on_post_build(config: Any, **_: Any) -> None:
     if not index.exists():
         return
     settings = {lang.locale: site_i18n.search_settings(config, lang) for lang in site_i18n.languages(config)}
-    counts = site_i18n.add_language_settings(index, settings)
-    log.info("generator: search index per language: %s", counts)
+    sizes = site_i18n.split_index(Path(config["site_dir"]), settings)
+    site_i18n.alternate_sitemaps(Path(config["site_dir"]), config)
+    log.info("generator: search index bytes per language: %s", sizes)

@@ -13,18 +13,37 @@ from urllib.parse import quote
 import jinja2
 import yaml
 
+from generator import contract
+from generator.check.kinds import KINDS
 from generator.kb import codes
 from generator.kb.catalogue import Catalogue, resolve
-from generator.check.kinds import KINDS
 from generator.kb.labels import ui
 from generator.kb.model import Entry, Guide, Text
-from generator.site.urls import LANGS
+from generator.site.urls import LANGS, repo_url
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 # Hand-written files under docs/ that rendering must never delete.
 KEEP = ("assets",)
 GENERATED_HEADER = (
     "<!-- Generated from {source} by 'python -m generator render'. Edit the YAML, not this file. -->"
+)
+
+
+# The landing page's "most common errors", most frequent first: the three situations the product was
+# born from (OpenHands with an Anthropic key, Claude Code's model settings on a cloud, OpenRouter
+# through the OpenAI SDK) and the failures every route meets (key, credit, rate limit, overload,
+# model ID). IDs that no longer exist are skipped (a test keeps all ten present).
+COMMON_ERRORS = (
+    "anthropic/invalid-x-api-key",
+    "openhands/llm-authentication-error",
+    "anthropic/credit-balance-too-low",
+    "anthropic/rate-limit-exceeded",
+    "anthropic/overloaded",
+    "anthropic/model-not-found",
+    "claude-code/selected-model-issue",
+    "bedrock/on-demand-throughput-not-supported",
+    "openrouter/no-endpoints-found",
+    "litellm/llm-provider-not-provided",
 )
 
 
@@ -88,6 +107,47 @@ def md_text(value: str) -> str:
     return "".join(out)
 
 
+# A fenced code block as Python-Markdown (superfences) opens one: at the start of a line, three or
+# more backticks or tildes, an info string without backticks. It closes at the first line that holds
+# a run of the same character at least as long: the most permissive reading, so that nothing
+# Markdown could take for text after the block is passed through unescaped.
+_FENCE_OPEN = re.compile(r"^( {0,3})(`{3,}|~{3,})([^`\n]*)$")
+
+
+def md_block(value: str) -> str:
+    """`md_text` for a field that stands as its own block (a page body): fenced code blocks stay.
+
+    The code inside a fence is passed through as it is (Markdown shows it as code, HTML-escaped);
+    its info string keeps only the characters a language name needs. Text around it is escaped like
+    `md_text`. A fence that is never closed is text.
+    """
+    lines = _as_markdown_reads(value).split("\n")
+    out: list[str] = []
+    text: list[str] = []
+    i = 0
+    while i < len(lines):
+        m = _FENCE_OPEN.match(lines[i])
+        close = None
+        if m:
+            char, size = m.group(2)[0], len(m.group(2))
+            closing = re.compile(rf"^ {{0,3}}{re.escape(char)}{{{size},}}[ \t]*$")
+            close = next((j for j in range(i + 1, len(lines)) if closing.match(lines[j])), None)
+        if m is None or close is None:
+            text.append(lines[i])
+            i += 1
+            continue
+        if text:
+            out.append(md_text("\n".join(text)))
+            text = []
+        info = re.sub(r"[^\w+#.-]", "", m.group(3)) or "text"
+        fence_marks = m.group(2)[0] * max(3, len(m.group(2)))
+        out.append("\n".join([f"{fence_marks}{info}", *lines[i + 1 : close], fence_marks]))
+        i = close + 1
+    if text:
+        out.append(md_text("\n".join(text)))
+    return "\n".join(out)
+
+
 def _escape_html(s: str) -> str:
     s = _SCRIPT_URL.sub(lambda m: m.group(1) + m.group(2) + "%3A", s)
     s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -107,13 +167,15 @@ def link_url(url: str) -> str:
     return quote(url, safe="/:?#@!$&*+,;=%~-._")
 
 
-def fence(code: str, lang: str = "text") -> str:
-    """A code fence long enough that the code cannot close it."""
+def fence(code: str, lang: str = "text", css_class: str = "") -> str:
+    """A code fence long enough that the code cannot close it; `css_class` marks its block."""
     ticks = "```"
     while ticks in code:
         ticks += "`"
     lang = re.sub(r"[^\w+#.-]", "", lang) or "text"  # the info string cannot open anything else
-    return f"{ticks}{lang}\n{code.rstrip()}\n{ticks}"
+    css_class = re.sub(r"[^\w-]", "", css_class)
+    info = f"{{ .{lang} .{css_class} }}" if css_class else lang
+    return f"{ticks}{info}\n{code.rstrip()}\n{ticks}"
 
 
 def table_cell(value: str) -> str:
@@ -143,6 +205,78 @@ def nav_title(text: str) -> str:
     return html.escape(text, quote=True)
 
 
+# Where a fix's first sentence ends, and where it can be cut into a heading: clause joints.
+_SENTENCE_END = re.compile(r"(?<=[。！？])|(?<=[.;:])\s")
+_CLAUSE = {
+    "ja": re.compile(r"(?<=、)|(?=（)"),
+    "en": re.compile(r",\s|\s\(|\s(?:and|then|so|or|but|because|instead of|if|when|unless|which)\s"),
+}
+# A head that only sets a condition ("With Docker", "プロキシでは") says nothing about what to do.
+_CONDITION = {
+    "ja": re.compile(r"(?:なら|場合は|場合|では|には|ので|ため|と|か|が|て|で|は)$"),
+    "en": re.compile(
+        r"^(?:if|with|on|for|when|to|in|after|before|once|unless|where|as|behind)\b[^,]*$", re.I
+    ),
+}
+_LABEL_MIN = {"ja": 10, "en": 20}
+# Beyond this many characters a heading wraps to three lines on a phone; Japanese runs denser.
+_LABEL_MAX = {"ja": 44, "en": 80}
+
+
+def _balanced(head: str) -> bool:
+    return (
+        head.count("`") % 2 == 0
+        and head.count("(") == head.count(")")
+        and head.count("（") == head.count("）")
+    )
+
+
+def short_label(text: str, lang: str) -> str:
+    """A short heading for a fix, derived from its text: the first sentence, or its first clause.
+
+    Guides write a fix as a paragraph whose first sentence says what to do; the heading keeps that
+    and drops the why. A cut never splits a code span or a parenthesis, and never leaves only a
+    condition ("If the key is valid").
+    """
+    lang = lang if lang in _LABEL_MAX else "en"
+    text = " ".join(text.split())
+    first = _SENTENCE_END.split(text, maxsplit=1)[0].strip()
+    if len(first) > _LABEL_MAX[lang]:
+        for m in _CLAUSE[lang].finditer(first):
+            head = first[: m.start()].rstrip("、, ")
+            if len(head) < _LABEL_MIN[lang] or not _balanced(head):
+                continue
+            if _CONDITION[lang].search(head):
+                continue
+            first = head
+            break
+    first = first.rstrip("。.;:、, ")
+    return first if _balanced(first) else first.replace("`", "")
+
+
+def plain(text: str) -> str:
+    """Text for an attribute in an attribute list (a table-of-contents label).
+
+    Markdown marks, braces and backslashes are dropped (they would end the list or show as marks);
+    quotes and `<`, `&` become entities.
+    """
+    return html.escape(re.sub(r"[`*{}\\]", "", " ".join(text.split())), quote=True)
+
+
+def first_fix(e: Entry) -> tuple[int, Any, Any | None] | None:
+    """The first thing to try: (fix number, fix, snippet) of the first fix that has a snippet
+    (or the first fix, without a snippet, when none has one).
+
+    The guides list fixes most likely first and, within a fix, the snippet of the most common tool
+    first, so the first snippet of the first fix with one is what the reader should try.
+    """
+    for n, f in enumerate(e.fixes, 1):
+        if f.snippets:
+            return n, f, f.snippets[0]
+    # No fix has a command or setting to copy: the first fix is still the first thing to try.
+    return (1, e.fixes[0], None) if e.fixes else None
+
+
 def _env() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
@@ -155,6 +289,9 @@ def _env() -> jinja2.Environment:
     env.filters["tags_for"] = tags_for
     env.filters.update(
         md=md_text,
+        md_block=md_block,
+        short_label=short_label,
+        plain=plain,
         fence=fence,
         cell=table_cell,
         code=code,
@@ -186,10 +323,19 @@ def pages(cat: Catalogue) -> list[Page]:
         "codes": codes,
         "kinds": KINDS,
         "entries_by_id": {f"{g.provider}/{e.id}": (g, e) for g, e in cat.entries()},
+        "first_fix": first_fix,
+        "contract": contract,
+        "repo": repo_url(),
     }
     out = [
-        Page("index", "landing.md.j2", base, "guides/*.yaml"),
-        Page("errors", "errors.md.j2", {**base, "groups": _groups(cat)}, "guides/*.yaml"),
+        Page("index", "landing.md.j2", {**base, "common": COMMON_ERRORS}, "guides/*.yaml"),
+        Page(
+            "errors",
+            "errors.md.j2",
+            {**base, "groups": _groups(cat), "by_code": _by_code(cat)},
+            "guides/*.yaml",
+        ),
+        Page("reference", "reference.md.j2", base, "generator/contract.py"),
         Page("checks", "checks.md.j2", base, "guides/*.yaml"),
         Page("tags", "tags.md.j2", base, "guides/*.yaml"),
     ]
@@ -220,6 +366,21 @@ def pages(cat: Catalogue) -> list[Page]:
 def _checks_of(cat: Catalogue, g: Guide) -> dict[str, tuple[str, Text]]:
     """Full check ID → (provider, title), for links from entries."""
     return {f"{gf.guide.provider}/{c.id}": (gf.guide.provider, c.title) for gf, _, c in cat.checks()}
+
+
+def _by_code(cat: Catalogue) -> dict[str, tuple[list[tuple[Guide, Entry]], list[str]]]:
+    """Catalogue code → (entries that cover it, full IDs of checks that cover it), in catalogue order."""
+    entries: dict[str, list[tuple[Guide, Entry]]] = defaultdict(list)
+    checks: dict[str, list[str]] = defaultdict(list)
+    for g, e in cat.entries():
+        for c in e.covers:
+            entries[str(c)].append((g, e))
+    for gf, _, spec in cat.checks():
+        for code in spec.covers:
+            checks[str(code)].append(f"{gf.guide.provider}/{spec.id}")
+    order = {code: i for i, code in enumerate(codes.all_codes())}
+    found = sorted(set(entries) | set(checks), key=lambda c: (order.get(c, len(order)), c))
+    return {c: (entries.get(c, []), checks.get(c, [])) for c in found}
 
 
 def _groups(cat: Catalogue) -> dict[str, dict[str, list[tuple[Guide, Entry]]]]:

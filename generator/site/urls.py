@@ -30,3 +30,12 @@ def entry_urls(provider: str, entry_id: str) -> dict[str, str]:
 
 def provider_url(provider: str, lang: str) -> str:
     return f"{lang_root(lang)}{provider}/"
+
+
+# Kept equal to the default in mkdocs.yml `repo_url` by a test; REPO_URL overrides both.
+DEFAULT_REPO_URL = "https://github.com/llm-access-doctor/kb"
+
+
+def repo_url() -> str:
+    """The repository the site's install commands point at (`pipx install git+<repo>`)."""
+    return (os.environ.get("REPO_URL") or DEFAULT_REPO_URL).rstrip("/")
