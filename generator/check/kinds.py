@@ -36,6 +36,7 @@ SOURCE_IDS = (
     "claude-project",
     "claude-local",
     "openhands-toml",
+    "openhands-agent",
 )
 
 

@@ -181,6 +181,7 @@ def read_settings(
     ):
         s.sources[sid] = _claude(sid, path, home, cwd)
     s.sources["openhands-toml"] = _openhands(cwd / "config.toml", home, cwd)
+    s.sources["openhands-agent"] = _openhands_agent(home / ".openhands" / "agent_settings.json", home, cwd)
     return s
 
 
@@ -326,6 +327,31 @@ def _openhands(path: Path, home: Path, cwd: Path) -> SourceData:
     found = _toml_key_lines(text, "llm")
     lines = {f"LLM_{k.upper()}": found.get(k, 1) for k in llm if not isinstance(llm[k], dict)}
     return SourceData("openhands-toml", label, values, lines=lines, path=shown)
+
+
+# OpenHands V1 CLI: the agent's LLM fields in ~/.openhands/agent_settings.json, under the names of the
+# `LLM_*` variables they stand for (the CLI ignores those variables unless run with --override-with-envs).
+_AGENT_LLM_FIELDS = {"model": "LLM_MODEL", "api_key": "LLM_API_KEY", "base_url": "LLM_BASE_URL"}
+
+
+def _openhands_agent(path: Path, home: Path, cwd: Path) -> SourceData:
+    """The LLM settings OpenHands V1 saved (`~/.openhands/agent_settings.json`, a home-folder file), as data."""
+    shown = display(path, home, cwd)
+    label = f"{shown} llm"
+    text = _read_text(path, "openhands-agent", label, shown)
+    if isinstance(text, SourceData):
+        return text
+    data = parse_json(text)
+    if isinstance(data, tuple):
+        return SourceData("openhands-agent", label, {}, problem=FileProblem(shown, *data), path=shown)
+    llm = data.get("llm") if isinstance(data, dict) else None
+    if not isinstance(llm, dict):
+        problem = FileProblem(shown, _line_of(text, '"llm"'), '"llm" is not an object')
+        return SourceData("openhands-agent", label, {}, problem=problem, path=shown)
+    values = {var: llm[key] for key, var in _AGENT_LLM_FIELDS.items() if isinstance(llm.get(key), str)}
+    found = _json_key_lines(text, {k for k in _AGENT_LLM_FIELDS if k in llm})
+    lines = {var: found[key] for key, var in _AGENT_LLM_FIELDS.items() if var in values and key in found}
+    return SourceData("openhands-agent", label, values, lines=lines, path=shown)
 
 
 def _toml_key_lines(text: str, table: str) -> dict[str, int]:
