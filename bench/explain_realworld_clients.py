@@ -284,7 +284,7 @@ def main(argv: list[str] | None = None) -> int:
         records = python_clients(self_signed(Path(tmp)))
     binary = args.claude_code
     if binary is None:
-        from route_clients import claude_binary  # type: ignore[import-not-found]
+        from route_clients import claude_binary
 
         binary = claude_binary()
     if binary is not None:
