@@ -273,6 +273,7 @@ def clean_block(text: str) -> str:
 
 # --- the scrubber --------------------------------------------------------------------------------
 
+_PLAIN_RUN = re.compile(r"[A-Za-z0-9_\-.]{12,}")
 _LINE_BREAK = re.compile("\r\n|[\r\n\x0b\x0c\x85\u2028\u2029]")
 # Very short values would scrub ordinary words; such "secrets" are masked where they are shown.
 _MIN_SECRET = 8
@@ -291,10 +292,12 @@ def renderings(secret: str) -> set[str]:
         base.add(raw.decode("latin-1"))
     out: set[str] = set()
     for form in base:
+        once = json.dumps(form, ensure_ascii=False)[1:-1]
         out |= {
             form,
+            once,
             json.dumps(form)[1:-1],
-            json.dumps(form, ensure_ascii=False)[1:-1],
+            json.dumps(once, ensure_ascii=False)[1:-1],  # a JSON message inside a JSON document
             quote(form, safe=""),
             quote(form),
             quote_plus(form),
@@ -330,6 +333,9 @@ class Scrubber:
         for form in (secret, stripped):
             pieces |= {p for p in _LINE_BREAK.split(form) if len(p.strip()) >= 8}
             pieces |= {p.strip() for p in _LINE_BREAK.split(form) if len(p.strip()) >= 8}
+            # Long runs of plain characters too: however the characters around them are escaped,
+            # these are printed as they are.
+            pieces |= {m.group(0) for m in _PLAIN_RUN.finditer(form)}
         for piece in pieces:
             if len(piece) < 8 and piece != stripped:
                 continue
