@@ -225,3 +225,27 @@ def test_a_current_id_passes(tmp_path: Path) -> None:
     )
     finding = json.loads(run.stdout)["findings"][0]
     assert finding["status"] == "pass", finding
+
+
+def test_a_litellm_model_list_with_a_retired_route_fails(tmp_path: Path) -> None:
+    (tmp_path / "config.yaml").write_text(
+        "model_list:\n"
+        "  - model_name: sonnet\n"
+        "    litellm_params:\n"
+        "      model: bedrock/us.anthropic.claude-3-7-sonnet-20250219-v1:0\n",
+        encoding="utf-8",
+    )
+    env = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path / "home")}
+    run = subprocess.run(
+        [sys.executable, "-m", "generator", "check", "litellm/proxy-config", "--offline", "--json"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=120,
+    )
+    finding = json.loads(run.stdout)["findings"][0]
+    assert finding["status"] == "fail"
+    # Bedrock's own retirement day, and the replacement with the same profile prefix and LiteLLM route.
+    assert "2026-04-28" in finding["message"]
+    assert "bedrock/us.anthropic.claude-sonnet-5-5" in finding["message"]

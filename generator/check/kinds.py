@@ -258,9 +258,10 @@ KINDS.update(
                     "malformed": Status.FAIL,
                     "no-models": Status.FAIL,
                     "missing-route": Status.FAIL,
+                    "retired-model": Status.FAIL,
                     "bad-master-key": Status.FAIL,
                 },
-                ("path", "line", "error", "count", "model_name", "model", "routes"),
+                ("path", "line", "error", "count", "model_name", "model", "routes", "retired", "replacement"),
             ),
         )
     }

@@ -43,6 +43,8 @@ def litellm_config(p: LitellmConfigParams, env: Environment) -> Result:
         "model_name": "-",
         "model": "-",
         "routes": "-",
+        "retired": "-",
+        "replacement": "-",
     }
     parsed = read_config(p, env)
     if parsed is None:
@@ -69,9 +71,34 @@ def litellm_config(p: LitellmConfigParams, env: Environment) -> Result:
             return Result("missing-route", values, {"path": parsed.path, "model_name": name})
         routes.add(model.split("/", 1)[0])
     values["routes"] = ", ".join(sorted(routes))
+    for item in models:
+        model = item["litellm_params"]["model"]
+        found = _retired(env, model)
+        if found:
+            values.update(model_name=str(item.get("model_name") or "-"), model=model, **found)
+            return Result("retired-model", values, {"path": parsed.path, "model": model})
     settings = data.get("general_settings") or {}
     key = settings.get("master_key") if isinstance(settings, dict) else None
     # `os.environ/NAME` defers to the environment; only a literal key can be judged here.
     if isinstance(key, str) and not key.startswith("os.environ/") and not key.startswith("sk-"):
         return Result("bad-master-key", values, {"path": parsed.path})
     return Result("ok", values, {"path": parsed.path, "routes": sorted(routes)})
+
+
+def _retired(env: Environment, model: str) -> dict[str, str] | None:
+    """`retired` day and `replacement` (as a LiteLLM route) when a `model_list` route names a retired model."""
+    from generator.check import model_facts as mf
+
+    for dialect in env.models.get("dialects", {}):
+        prefix = mf.litellm_prefix(env.models, dialect)
+        if not prefix or not model.startswith(prefix):
+            continue
+        bare = model[len(prefix) :]
+        found = mf.retirement(env.models, mf.row_of(env.models, bare), dialect)
+        if found:
+            when, replacement = found
+            profile, _ = mf.split_profile(env.models, bare) if dialect == "bedrock" else (None, bare)
+            if replacement and profile and dialect == "bedrock":
+                replacement = f"{profile}.{replacement}"
+            return {"retired": when, "replacement": prefix + replacement if replacement else "-"}
+    return None
