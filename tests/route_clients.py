@@ -33,6 +33,8 @@ RECORDER = TESTS / "recorder.py"
 PYCLIENT = CLIENTS / "pyclient.py"
 PORT = 8765  # each run has its own network namespace, so every run can use the same port
 BASE = f"http://127.0.0.1:{PORT}"
+# Runs at once: a Claude Code run mostly waits on its child processes, so 4 keep 2 cores busy.
+WORKERS = 4
 CLAUDE_TIMEOUT = 30.0
 PYTHON_TIMEOUT = 60.0  # importing litellm alone takes seconds on a busy machine
 # A prompt hook makes Claude Code call its background (small, fast) model once per turn, so that
@@ -70,8 +72,8 @@ class Case:
     """Unique name, used in test IDs and the observed fixture."""
     client: str
     """claude-code, anthropic-sdk, openai-sdk or litellm-sdk (the route's `client`)."""
-    env: dict[str, str] = field(default_factory=dict)
-    """The shell's variables ("{base}" is the recorder's URL)."""
+    env: dict[str, str | None] = field(default_factory=dict)
+    """The shell's variables ("{base}" is the recorder's URL; null unsets one of the defaults)."""
     home: dict[str, Any] = field(default_factory=dict)
     """Files under the fake home folder: relative path → text or JSON value."""
     cwd: dict[str, Any] = field(default_factory=dict)
@@ -94,7 +96,7 @@ def load_cases(name: str) -> list[Case]:
         Case(
             id=c["id"],
             client=c.get("client", default),
-            env={k: str(v) for k, v in (c.get("env") or {}).items()},
+            env={k: None if v is None else str(v) for k, v in (c.get("env") or {}).items()},
             home=c.get("home") or {},
             cwd=c.get("cwd") or {},
             args=[str(a) for a in c.get("args") or []],
@@ -167,7 +169,11 @@ def build(case: Case, top: Path) -> Machine:
                 filled if isinstance(filled, str) else json.dumps(filled, indent=2), encoding="utf-8"
             )
     env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(home), "LANG": "C.UTF-8", **QUIET}
-    env.update(_fill(case.env, home))
+    for name, value in _fill(case.env, home).items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
     return Machine(home, cwd, env)
 
 
@@ -314,16 +320,18 @@ def summarise(case: Case, raw: dict[str, Any]) -> dict[str, Any]:
     else:
         main, background = (calls[0] if calls else None), None
     chosen = [r for r in (main, background) if r is not None]
-    other = [
-        f"{r['method']} {r['scheme']}://{r['host']}{r['path']} {r['auth']}".replace(BASE, "{base}")
-        for r in raw["requests"]
-        if not any(r is c for c in chosen)
-    ]
+    other = sorted(  # in order of the text, not of arrival: probes and fetches race each other
+        {
+            f"{r['method']} {r['scheme']}://{r['host']}{r['path']} {r['auth']}".replace(BASE, "{base}")
+            for r in raw["requests"]
+            if not any(r is c for c in chosen)
+        }
+    )
     return {
         "main": _facts(main) if main else None,
         "background": _facts(background) if background else None,
         "other_requests": other,
-        "dns": raw.get("dns") or [],
+        "dns": sorted(raw.get("dns") or []),
         "exit": raw["returncode"],
         "output": (raw["stdout"].strip() or raw["stderr"].strip())[:300],
     }
@@ -335,8 +343,8 @@ def observe(case: Case) -> dict[str, Any]:
         return summarise(case, run(case, Path(top)))
 
 
-def observe_all(cases: list[Case], workers: int = 3) -> dict[str, dict[str, Any]]:
-    """Observe every case, a few at a time."""
+def observe_all(cases: list[Case], workers: int = WORKERS) -> dict[str, dict[str, Any]]:
+    """Observe every case, WORKERS at a time."""
     with ThreadPoolExecutor(workers) as pool:
         return dict(zip([c.id for c in cases], pool.map(observe, cases), strict=True))
 
@@ -477,7 +485,7 @@ def compare(ids: list[str]) -> int:
     cases = [c for c in load_cases("claude_code") + load_cases("python_clients") if c.predictable]
     if ids:
         cases = [c for c in cases if c.id in ids]
-    with ThreadPoolExecutor(3) as pool:
+    with ThreadPoolExecutor(WORKERS) as pool:
         outcomes = {o.case.id: o for o in pool.map(both, cases)}
     found = route_mismatches(outcomes, cases)
     for text in found.values():

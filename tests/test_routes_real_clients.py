@@ -18,6 +18,7 @@ import pytest
 import yaml
 from route_clients import (
     ROUTES,
+    WORKERS,
     Case,
     Outcome,
     both,
@@ -36,7 +37,7 @@ ALL = CLAUDE + PYTHON
 
 @pytest.fixture(scope="module")
 def outcomes(request: pytest.FixtureRequest) -> dict[str, Outcome]:
-    """Every selected case run once with its client and once with `check`, three at a time."""
+    """Every selected case run once with its client and once with `check`, a few at a time."""
     reason = isolation()
     if reason:
         if os.environ.get("CI"):
@@ -49,7 +50,7 @@ def outcomes(request: pytest.FixtureRequest) -> dict[str, Outcome]:
         for item in request.session.items
         if hasattr(item, "callspec") and isinstance(item.callspec.params.get("case"), Case)
     }
-    with ThreadPoolExecutor(3) as pool:
+    with ThreadPoolExecutor(WORKERS) as pool:
         return {o.case.id: o for o in pool.map(both, [c for c in ALL if c.id in wanted])}
 
 
