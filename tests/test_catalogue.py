@@ -236,3 +236,39 @@ def test_tls_verification_off_flags_only_the_value_node_obeys() -> None:
     # Node.js disables certificate validation only for the exact string "0".
     assert not re.fullmatch(pattern, "0")
     assert all(re.fullmatch(pattern, v) for v in ("1", "", "false", "00", "0 "))
+
+
+def test_validate_warns_on_stale_or_missing_reviewed_days_and_still_exits_0(tmp_path: Path) -> None:
+    import datetime
+
+    from generator.kb.freshness import STALE_AFTER_DAYS, stale_entries
+
+    text = (FIXTURES / "guides" / "valid" / "demo.yaml").read_text(encoding="utf-8")
+
+    def run(reviewed: str | None) -> subprocess.CompletedProcess[str]:
+        body = (
+            text
+            if reviewed is None
+            else text.replace("    covers:", f"    reviewed: {reviewed}\n    covers:", 1)
+        )
+        (tmp_path / "demo.yaml").write_text(body, encoding="utf-8")
+        return subprocess.run(
+            [sys.executable, "-m", "generator", "--guides", str(tmp_path), "validate"],
+            capture_output=True, text=True, cwd=ROOT, timeout=60,
+        )  # fmt: skip
+
+    today = datetime.date.today()
+    fresh = run((today - datetime.timedelta(days=STALE_AFTER_DAYS)).isoformat())
+    assert (fresh.returncode, fresh.stderr) == (0, "") and fresh.stdout.startswith("ok: ")
+    old_day = (today - datetime.timedelta(days=STALE_AFTER_DAYS + 1)).isoformat()
+    stale = run(old_day)
+    assert stale.returncode == 0 and stale.stdout.startswith("ok: ")
+    (line,) = stale.stderr.splitlines()
+    assert line.startswith(f"{tmp_path.name}/demo.yaml:") or "demo.yaml:" in line
+    assert f"warning: entries[0].reviewed: demo/bad-key was last reviewed on {old_day}, 181 days ago" in line
+    missing = run(None)
+    assert missing.returncode == 0 and "demo/bad-key has no `reviewed:` day" in missing.stderr
+    # The real knowledge base is fresh today.
+    from conftest import GUIDES
+
+    assert stale_entries(load_catalogue(GUIDES), today) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 from generator.check.kinds import KINDS
 from generator.contract import SCHEMA_VERSION, USAGE
 from generator.kb.catalogue import Catalogue, load_catalogue
+from generator.kb.freshness import stale_entries
 
 
 def loaded(guides: Path | None) -> Catalogue | None:
@@ -34,6 +36,9 @@ def validate(guides: Path | None) -> int:
         return USAGE
     entries = sum(len(g.entries) for g in cat.guides)
     checks = sum(len(g.checks) for g in cat.guides)
+    # Stale entries are warnings, not problems: on stderr, and the exit code stays 0.
+    for warning in stale_entries(cat, datetime.date.today()):
+        print(warning, file=sys.stderr)
     print(f"ok: {files} file(s), {entries} entries, {checks} checks.")
     return 0
 
