@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import importlib
 import json
 import os
 import ssl
@@ -122,9 +123,8 @@ def tail(tb: str, lines: int = 12) -> str:
 
 def record(client: str, expect: str | None, text: str, accept: list[str] | None = None) -> dict[str, Any]:
     if client == "claude-code":
-        from route_clients import claude_version  # type: ignore[import-not-found]
-
-        release = claude_version() or "?"
+        # tests/route_clients.py finds the CLI tests/clients/install.sh installed.
+        release = importlib.import_module("route_clients").claude_version() or "?"
     else:
         release = version(client)
     rec: dict[str, Any] = {"source": f"generated: {client} {release}"}
@@ -284,9 +284,7 @@ def main(argv: list[str] | None = None) -> int:
         records = python_clients(self_signed(Path(tmp)))
     binary = args.claude_code
     if binary is None:
-        from route_clients import claude_binary
-
-        binary = claude_binary()
+        binary = importlib.import_module("route_clients").claude_binary()
     if binary is not None:
         records += claude_code(binary)
     else:
