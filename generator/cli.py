@@ -67,6 +67,11 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         help="LiteLLM proxy config.yaml (default: $LITELLM_CONFIG, ./config.yaml)",
     )
+    ck.add_argument(
+        "--model",
+        metavar="MODEL",
+        help="the model given on the client's command line (`claude --model MODEL`); it outranks every setting",
+    )
 
     ex = sub.add_parser("explain", help="match a pasted error message to entries")
     ex.add_argument("text", nargs="?", default="-", help="the error text, or - for standard input")
@@ -130,4 +135,5 @@ def check_options(args: argparse.Namespace) -> CheckOptions:
         verbose=args.verbose,
         litellm_config=args.litellm_config,
         guides=args.guides,
+        model=args.model,
     )

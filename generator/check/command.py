@@ -131,6 +131,8 @@ class CheckOptions:
     """A LiteLLM proxy `config.yaml` named on the command line."""
     guides: Path | None = None
     """A guides folder other than the bundled one."""
+    model: str | None = None
+    """The model given on the client's own command line (`claude --model`), which outranks settings."""
 
 
 def check_command(
@@ -182,7 +184,7 @@ def check_command(
     from generator.check.routes import plan_facts, resolve_routes
 
     env.facts = plan_facts(plan)
-    env.routes = resolve_routes(env, plan, args.targets)
+    env.routes = resolve_routes(env, plan, args.targets, args.model)
     from generator.check.files import file_secrets
 
     scrub = Scrubber([*env.settings.secrets(), *file_secrets(environ, env.home, env.cwd)])

@@ -142,6 +142,10 @@ def route_model(p: RouteModelParams, env: Environment) -> Result:
     value = model.resolved.strip()
     rows: list[dict[str, Any]] = env.facts.get("model_rows", [])
     row, found = _row_of(rows, value)
+    if row is None and "/" not in value:
+        # OpenRouter's dotted spelling without its vendor part (`claude-sonnet-4.5`).
+        row, dotted = _row_of(rows, f"anthropic/{value}")
+        found = dotted if row is not None else None
     if dialect == "gateway":
         return Result("gateway", values, evidence)
 

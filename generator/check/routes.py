@@ -29,12 +29,13 @@ SHELL = ("env", "dotenv")
 OPENHANDS = ("env", "openhands-toml")
 TRUE = ("1", "true", "yes", "on")
 ALIASES = ("opus", "sonnet", "haiku", "opusplan", "default", "best")
-# Claude Code's provider switches, in the order it tests them.
+# Claude Code's provider switches, in the order it tests them (the first one set wins).
 SWITCHES = (
     ("CLAUDE_CODE_USE_BEDROCK", "bedrock"),
+    ("CLAUDE_CODE_USE_FOUNDRY", "foundry"),  # outranks Vertex (observed: `vertex-and-foundry`, 2.1.328)
     ("CLAUDE_CODE_USE_VERTEX", "vertex"),
-    ("CLAUDE_CODE_USE_FOUNDRY", "foundry"),
     ("CLAUDE_CODE_USE_ANTHROPIC_AWS", "anthropic-aws"),
+    ("CLAUDE_CODE_USE_ANTHROPIC_GOOGLE_CLOUD", "anthropic-google-cloud"),
     ("CLAUDE_CODE_USE_MANTLE", "mantle"),
 )
 CLIENTS = ("claude-code", "anthropic-sdk", "openai-sdk", "litellm-sdk", "litellm-proxy", "openhands")
@@ -337,19 +338,27 @@ class Facts:
 
     def model_id(self, row_id: str, provider: str, region: str | None) -> str | None:
         """A model row's ID in the dialect Claude Code sends on a provider (Bedrock: with the region's prefix)."""
-        row = self.rows.get(row_id)
+        row = self.rows.get(row_id) or self.row_of(row_id)
         dialect = (self.claude_code.get("providers") or {}).get(provider, "anthropic")
         if row is None:
-            return None
+            return row_id  # an ID the table does not hold: sent as written
         value = row.get(dialect)
         if dialect == "bedrock" and value:
             prefix = self.claude_prefix(region or "us-east-1")
-            offered = row.get("bedrock_prefixes") or []
-            if prefix and (prefix in offered or not offered):
+            if prefix:  # Claude Code picks the region's prefix itself, whatever the row lists
                 return f"{prefix}.{value}"
-            if "global" in offered:
+            if "global" in (row.get("bedrock_prefixes") or []):
                 return f"global.{value}"
         return str(value) if value else None
+
+    def row_of(self, model: str) -> Mapping[str, Any] | None:
+        """The row holding an ID in any dialect (the compiled tables may name IDs instead of rows)."""
+        for row in self.rows.values():
+            if model in (
+                row.get(c) for c in ("anthropic", "bedrock", "vertex", "mantle", "foundry", "openrouter")
+            ):
+                return row
+        return None
 
     def claude_prefix(self, region: str) -> str | None:
         for rule in self.regions:
@@ -441,7 +450,14 @@ def _claude_used(settings: Settings, binary: str | None) -> bool:
 
 
 def _model(
-    r: _Reader, facts: Facts, version: str | None, provider: str, region: str | None
+    r: _Reader,
+    facts: Facts,
+    version: str | None,
+    provider: str,
+    region: str | None,
+    gateway_small: bool = False,
+    flag_model: str | None = None,
+    remap: bool = False,
 ) -> tuple[ModelChoice | None, ModelChoice | None]:
     targets = facts.targets(version, provider)
 
@@ -449,19 +465,42 @@ def _model(
         row_id = targets.get(key)
         return facts.model_id(row_id, provider, region) if row_id and row_id != "main" else None
 
-    main = r.get("ANTHROPIC_MODEL") or r.get("model", key="model")
+    main = (
+        Setting("--model", flag_model, Origin("flag"))
+        if flag_model
+        else r.get("ANTHROPIC_MODEL") or r.get("model", key="model")
+    )
     if main is not None:
         value = main.value.strip()
         resolved, known = _alias(r, value, facts.claude_code.get("aliases") or ALIASES, resolve)
+        row = facts.row_of(resolved)
+        if row is not None and resolved == row.get("anthropic"):
+            if provider in ("bedrock", "vertex", "mantle", "foundry"):
+                # A Claude API ID is translated to the provider's own ID (observed on Bedrock, 2.1.328).
+                resolved = facts.model_id(str(row.get("id")), provider, region) or resolved
+            elif remap and row.get("status") == "retired" and row.get("family") == "opus":
+                # Observed for Opus 4.1 only; retired Sonnet IDs went out unchanged (2.1.328).
+                # Legacy remap: a retired ID is sent as the current model of its family.
+                resolved = resolve(str(row["family"])) or resolved
         model = ModelChoice(value, resolved, main.name, main.origin, known)
     else:
-        default = resolve("default")
-        model = ModelChoice("default", default or "", None, Origin("default"), bool(default))
-    small = r.get("ANTHROPIC_DEFAULT_HAIKU_MODEL") or r.get("ANTHROPIC_SMALL_FAST_MODEL")
+        # ANTHROPIC_DEFAULT_OPUS_MODEL alone also replaces the default model (observed in 2.1.328).
+        opus = r.get("ANTHROPIC_DEFAULT_OPUS_MODEL")
+        if opus is not None:
+            model = ModelChoice("default", opus.value.strip(), opus.name, opus.origin)
+        else:
+            default = resolve("default")
+            model = ModelChoice("default", default or "", None, Origin("default"), bool(default))
+    # The deprecated ANTHROPIC_SMALL_FAST_MODEL wins over ANTHROPIC_DEFAULT_HAIKU_MODEL.
+    small = r.get("ANTHROPIC_SMALL_FAST_MODEL") or r.get("ANTHROPIC_DEFAULT_HAIKU_MODEL")
+    same_as_main = (
+        gateway_small
+        or targets.get("small") == "main"
+        or (main is not None and provider in ("bedrock", "vertex", "mantle", "foundry"))
+    )
     if small is not None:
         small_model = ModelChoice(small.value.strip(), small.value.strip(), small.name, small.origin)
-    elif targets.get("small") == "main" or (main is not None and provider in ("bedrock", "vertex")):
-        # Claude Code sends the main model as the background model here (models.yaml notes).
+    elif same_as_main:
         small_model = ModelChoice("main", model.resolved, model.setting, model.origin, model.known)
     else:
         target = resolve("small")
@@ -471,21 +510,24 @@ def _model(
 
 def _alias(r: _Reader, value: str, aliases: Any, resolve: Any) -> tuple[str, bool]:
     """An alias (`sonnet`, `opus[1m]`) → the ID sent: the ANTHROPIC_DEFAULT_*_MODEL override, else the table."""
-    base, suffix = (value[:-4], "[1m]") if value.lower().endswith("[1m]") else (value, "")
+    # The `[1m]` suffix selects the long context window; the ID sent goes without it.
+    base = value[:-4] if value.lower().endswith("[1m]") else value
     name = base.lower()
     if name not in aliases:
         return value, True
-    family = {"opusplan": "opus", "best": "opus"}.get(name, name)
+    # `opusplan` sends Sonnet outside plan mode; `best` is Opus.
+    family = {"opusplan": "sonnet", "best": "opus"}.get(name, name)
     override = (
         r.get(f"ANTHROPIC_DEFAULT_{family.upper()}_MODEL") if family in ("opus", "sonnet", "haiku") else None
     )
     if override is not None:
-        return override.value.strip() + suffix, True
+        return override.value.strip(), True
     target = resolve(name) or resolve(family)
-    return (target + suffix, True) if target else (value, False)
+    return (target, True) if target else (value, False)
 
 
-def claude_route(env: Environment, facts: Facts, forced: bool) -> Route | None:
+def claude_route(env: Environment, facts: Facts, forced: bool, flag_model: str | None = None) -> Route | None:
+    """Claude Code's request, with the precedence observed in the real client (/work/notes/claude-code-facts.md)."""
     settings = env.settings
     version, binary = claude_version(env.vars, env.home)
     if not forced and not _claude_used(settings, binary):
@@ -500,49 +542,63 @@ def claude_route(env: Environment, facts: Facts, forced: bool) -> Route | None:
     credential: Credential | None = None
     auth = "unknown"
     endpoint: str | None = None
-    if provider == "bedrock" or provider == "mantle" or provider == "anthropic-aws":
-        region = r.get("AWS_REGION") or r.get("AWS_DEFAULT_REGION") or _profile_region(env, r)
+    gateway_small = False
+    anthropic_key = False  # an `sk-ant-api` key (and no token) authenticates the first-party request
+    if provider in ("bedrock", "mantle", "anthropic-aws"):
+        # AWS_REGION, then AWS_DEFAULT_REGION, then us-east-1 (the profile's region is not read).
+        region = r.get("AWS_REGION") or r.get("AWS_DEFAULT_REGION")
         name = region.value.strip() if region else "us-east-1"
         if region is None:
             region = Setting("AWS_REGION", name, Origin("default"))
-        base_var = {
-            "bedrock": "ANTHROPIC_BEDROCK_BASE_URL",
-            "mantle": "ANTHROPIC_BEDROCK_MANTLE_BASE_URL",
-            "anthropic-aws": "ANTHROPIC_AWS_BASE_URL",
+        base_var, skip_var, default_url = {
+            "bedrock": (
+                "ANTHROPIC_BEDROCK_BASE_URL",
+                "CLAUDE_CODE_SKIP_BEDROCK_AUTH",
+                f"https://bedrock-runtime.{name}.amazonaws.com",
+            ),
+            "mantle": (
+                "ANTHROPIC_BEDROCK_MANTLE_BASE_URL",
+                "CLAUDE_CODE_SKIP_MANTLE_AUTH",
+                f"https://bedrock-mantle.{name}.api.aws/anthropic",
+            ),
+            "anthropic-aws": ("ANTHROPIC_AWS_BASE_URL", "CLAUDE_CODE_SKIP_ANTHROPIC_AWS_AUTH", None),
         }[provider]
         base = r.get(base_var)
-        default_url = {
-            "bedrock": f"https://bedrock-runtime.{name}.amazonaws.com",
-            "mantle": f"https://bedrock-mantle.{name}.api.aws/anthropic",
-            "anthropic-aws": None,
-        }[provider]
         endpoint = endpoint_of(base.value) if base else default_url
-        skip = r.on("CLAUDE_CODE_SKIP_BEDROCK_AUTH") if provider != "anthropic-aws" else None
-        bearer = r.get("AWS_BEARER_TOKEN_BEDROCK")
+        bearer = r.get("AWS_BEARER_TOKEN_BEDROCK") if provider != "anthropic-aws" else None
         aws_key = r.get("ANTHROPIC_AWS_API_KEY") if provider == "anthropic-aws" else None
-        if skip:
+        if r.on(skip_var):
             auth = "none"
         elif aws_key:
             auth, credential = "x-api-key", _credential(aws_key)
-        elif bearer and provider != "anthropic-aws":
+        elif bearer:
             auth, credential = "bearer", _credential(bearer)
         else:
             auth = "aws-sigv4"
             credential = _aws_credential(env, r)
-    elif provider == "vertex":
-        region = r.get("CLOUD_ML_REGION") or Setting("CLOUD_ML_REGION", "us-east5", Origin("default"))
-        project = (
-            r.get("GCLOUD_PROJECT") or r.get("GOOGLE_CLOUD_PROJECT") or r.get("ANTHROPIC_VERTEX_PROJECT_ID")
-        )
-        base = r.get("ANTHROPIC_VERTEX_BASE_URL")
-        name = region.value.strip()
-        host = (
-            "https://aiplatform.googleapis.com"
-            if name == "global"
-            else f"https://{name}-aiplatform.googleapis.com"
-        )
-        endpoint = endpoint_of(base.value) if base else f"{host}/v1"
-        if r.on("CLAUDE_CODE_SKIP_VERTEX_AUTH"):
+    elif provider in ("vertex", "anthropic-google-cloud"):
+        if provider == "vertex":
+            region = r.get("CLOUD_ML_REGION") or Setting("CLOUD_ML_REGION", "us-east5", Origin("default"))
+            project = (
+                r.get("ANTHROPIC_VERTEX_PROJECT_ID")
+                or r.get("GCLOUD_PROJECT")
+                or r.get("GOOGLE_CLOUD_PROJECT")
+            )
+            name = region.value.strip()
+            # The request path starts /v1/projects/… on Google's host, /projects/… under a base URL.
+            host = (
+                "https://aiplatform.googleapis.com"
+                if name == "global"
+                else f"https://{name}-aiplatform.googleapis.com"
+            )
+            base = r.get("ANTHROPIC_VERTEX_BASE_URL")
+            skip_var = "CLAUDE_CODE_SKIP_VERTEX_AUTH"
+            endpoint = endpoint_of(base.value) if base else host
+        else:
+            base = r.get("ANTHROPIC_GOOGLE_CLOUD_BASE_URL")
+            skip_var = "CLAUDE_CODE_SKIP_ANTHROPIC_GOOGLE_CLOUD_AUTH"
+            endpoint = endpoint_of(base.value) if base else None
+        if r.on(skip_var):
             auth = "none"
         else:
             auth = "google-oauth"
@@ -579,10 +635,11 @@ def claude_route(env: Environment, facts: Facts, forced: bool) -> Route | None:
         key = r.get("ANTHROPIC_API_KEY")
         helper = r.get("apiKeyHelper")
         oauth = r.get("CLAUDE_CODE_OAUTH_TOKEN")
-        if token:
-            auth, credential = "bearer", _credential(token)
-        elif key:
+        # With both set, both headers go out; the route names the x-api-key one.
+        if key:
             auth, credential = "x-api-key", _credential(key)
+        elif token:
+            auth, credential = "bearer", _credential(token)
         elif helper:
             auth, credential = "x-api-key", Credential("apiKeyHelper", None, None, helper.origin)
         elif oauth:
@@ -594,7 +651,27 @@ def claude_route(env: Environment, facts: Facts, forced: bool) -> Route | None:
             )
         else:
             auth = "none"
-    model, small = _model(r, facts, version, provider, region.value.strip() if region else None)
+        # Through a gateway the background model is the main one, unless an Anthropic-shaped key (and
+        # no token) is what authenticates.
+        anthropic_key = bool(key and key.value.strip().startswith("sk-ant-api") and not token)
+        gateway_small = bool(base and host != "api.anthropic.com" and not anthropic_key)
+    remap = provider in ("anthropic", "gateway") and not r.on("CLAUDE_CODE_DISABLE_LEGACY_MODEL_REMAP")
+    remap = remap and anthropic_key
+    model, small = _model(
+        r,
+        facts,
+        version,
+        provider,
+        region.value.strip() if region else None,
+        gateway_small,
+        flag_model,
+        remap,
+    )
+    if provider == "vertex" and model is not None:
+        # VERTEX_REGION_CLAUDE_<version>_<family> moves that model's calls to another region.
+        override = _vertex_region(r, facts, model.resolved)
+        if override is not None:
+            region = override
     return Route(
         "claude-code",
         provider,
@@ -611,19 +688,18 @@ def claude_route(env: Environment, facts: Facts, forced: bool) -> Route | None:
     )
 
 
-def _profile_region(env: Environment, r: _Reader) -> Setting | None:
-    from generator.check.files import aws_files
-
-    profile = r.get("AWS_PROFILE")
-    name = profile.value.strip() if profile else "default"
-    _, config = aws_files(env.vars, env.home, env.cwd)
-    section = "default" if name == "default" else f"profile {name}"
-    value = (config.data or {}).get(section, {}).get("region")
-    if not value:
+def _vertex_region(r: _Reader, facts: Facts, model: str) -> Setting | None:
+    row = facts.row_of(model)
+    name = str(row.get("id")) if row else model.split("@")[0]
+    m = re.match(
+        r"^claude-(?:(opus|sonnet|haiku|fable)-)?(\d+(?:-\d+)?)(?:-(opus|sonnet|haiku|fable))?", name
+    )
+    if not m:
         return None
-    s = Setting("region", value, Origin(config.path))
-    r.used["region"] = s
-    return s
+    family = m.group(1) or m.group(3)
+    if not family:
+        return None
+    return r.get(f"VERTEX_REGION_CLAUDE_{m.group(2).replace('-', '_')}_{family.upper()}")
 
 
 def _aws_credential(env: Environment, r: _Reader) -> Credential | None:
@@ -661,13 +737,10 @@ def anthropic_sdk_route(env: Environment, forced: bool) -> Route | None:
     endpoint = endpoint_of(base.value) if base else DEFAULT_HOSTS["anthropic"]
     provider = _provider_of_host(endpoint, "anthropic", "api.anthropic.com")
     key, token = r.get("ANTHROPIC_API_KEY"), r.get("ANTHROPIC_AUTH_TOKEN")
-    auth, credential = (
-        ("x-api-key", _credential(key))
-        if key
-        else ("bearer", _credential(token))
-        if token
-        else ("none", None)
-    )
+    # The Python SDK sends the API key as `Authorization: Bearer` (anthropic 2.16.0, observed); with both
+    # set, the one header carries the key.
+    chosen = key or token
+    auth, credential = ("bearer", _credential(chosen)) if chosen else ("none", None)
     return Route(
         "anthropic-sdk",
         provider,
@@ -721,22 +794,33 @@ def _litellm_style(
     model = r.get(model_var)
     value = model.value.strip() if model else ""
     prefix, _, rest = value.partition("/")
+    if not rest and value.startswith("claude-"):
+        prefix, rest = "anthropic", value  # LiteLLM sends bare Claude IDs to Anthropic
+    if not value and client == "litellm-sdk":
+        # The model is in code: the provider whose key is set is the one the call can reach.
+        for name, (_, own, _) in LITELLM_PROVIDERS.items():
+            if own and r.get(own) is not None:
+                prefix, rest = name, name
+                break
     provider, own_key, own_base = (
         LITELLM_PROVIDERS.get(prefix, ("unknown", None, None)) if rest else ("unknown", None, None)
     )
     key = (r.get(key_var) if key_var else None) or (r.get(own_key) if own_key else None)
     base = (r.get(base_var) if base_var else None) or (r.get(own_base) if own_base else None)
+    alt_base = {"anthropic": "ANTHROPIC_BASE_URL", "openai": "OPENAI_API_BASE"}.get(prefix)
+    if base is None and alt_base:
+        base = r.get(alt_base)
     default = {
         "anthropic": DEFAULT_HOSTS["anthropic"],
         "openrouter": DEFAULT_HOSTS["openrouter"],
         "openai": DEFAULT_HOSTS["openai"],
     }.get(provider)
     endpoint = endpoint_of(base.value) if base else default
-    if base and provider in ("anthropic", "openai", "openrouter"):
-        provider = _provider_of_host(endpoint, provider, host_of(default))
     auth = {"anthropic": "x-api-key", "bedrock": "aws-sigv4", "vertex": "google-oauth"}.get(
         provider, "bearer"
     )
+    if base and provider in ("anthropic", "openai", "openrouter"):
+        provider = _provider_of_host(endpoint, provider, host_of(default))
     if key is None and auth in ("x-api-key", "bearer"):
         auth = "none"
     choice = ModelChoice(value, rest or value, model.name, model.origin) if model else None
@@ -801,14 +885,17 @@ def litellm_proxy_route(env: Environment, forced: bool) -> Route | None:
 
 
 def resolve_routes(
-    env: Environment, plan: Mapping[str, Any], targets: list[str] | tuple[str, ...] = ()
+    env: Environment,
+    plan: Mapping[str, Any],
+    targets: list[str] | tuple[str, ...] = (),
+    model: str | None = None,
 ) -> list[Route]:
     """Every route the reader uses (and those a named target forces), Claude Code first."""
     named = {t.split("/", 1)[0] for t in targets}
     forced = {c for t in named for c in TARGET_CLIENTS.get(t, ())}
     facts = Facts.of(plan)
     routes = [
-        claude_route(env, facts, "claude-code" in forced),
+        claude_route(env, facts, "claude-code" in forced, model),
         anthropic_sdk_route(env, "anthropic-sdk" in forced),
         openai_sdk_route(env, "openai-sdk" in forced),
         litellm_sdk_route(env, "litellm-sdk" in forced),
