@@ -34,9 +34,7 @@ def _observed() -> dict[str, Any]:
 
 OBSERVED = _observed()
 CASES = [
-    c
-    for c in load_cases("claude_code") + load_cases("python_clients")
-    if c.predictable and c.id in OBSERVED
+    c for c in load_cases("claude_code") + load_cases("python_clients") if c.predictable and c.id in OBSERVED
 ]
 
 
