@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # hook by path, and the hook imports the package from the build's working folder.
 LAYOUT = ("mkdocs.yml", "overrides", "docs/assets", "generator")
 # Guides that hold no entries (the model table) are copied as they are.
-NOT_ENTRY_GUIDES = ("models.yaml",)
+NOT_ENTRY_GUIDES = ("models.yaml", "glossary.yaml")
 
 
 @dataclass(frozen=True)
@@ -132,7 +132,11 @@ def synthetic_guides(src: Path, dest: Path, entries: int) -> int:
                 break
             entry = copy.deepcopy(source[n % len(source)])
             entry["id"] = f"{entry['id']}-s{n}"
-            entry["title"] = {lang: f"{text} #{n}" for lang, text in entry["title"].items()}
+            # `validate` refuses a half-width space after Japanese punctuation (`…）` then ` #3`).
+            entry["title"] = {
+                lang: f"{text} #{n}" if lang == "en" else f"{text}（#{n}）"
+                for lang, text in entry["title"].items()
+            }
             data["entries"].append(entry)
             total += 1
         n += 1
