@@ -249,3 +249,44 @@ def test_a_litellm_model_list_with_a_retired_route_fails(tmp_path: Path) -> None
     # Bedrock's own retirement day, and the replacement with the same profile prefix and LiteLLM route.
     assert "2026-04-28" in finding["message"]
     assert "bedrock/us.anthropic.claude-sonnet-5-5" in finding["message"]
+
+
+OBSERVED = Path(__file__).parent / "fixtures" / "routes" / "claude_code_observed.yaml"
+# Cases of tests/fixtures/routes/claude_code_cases.yaml with no model pinned: (case, provider, alias
+# or "default", AWS region). What the real Claude Code 2.1.328 sent must be what the table says.
+DEFAULT_CASES = [
+    ("env-key-base", "anthropic", "default", None),
+    ("alias-sonnet", "anthropic", "sonnet", None),
+    ("alias-opus", "anthropic", "opus", None),
+    ("alias-haiku", "anthropic", "haiku", None),
+    ("alias-fable", "anthropic", "fable", None),
+    ("bedrock-tokyo-default", "bedrock", "default", "ap-northeast-1"),
+    ("bedrock-no-region", "bedrock", "default", "us-east-1"),
+    ("bedrock-alias-sonnet", "bedrock", "sonnet", "eu-west-1"),
+    ("vertex-global", "vertex", "default", None),
+    ("foundry-resource", "foundry", "default", None),
+    ("anthropic-aws", "anthropic-aws", "default", None),
+    ("anthropic-google-cloud", "anthropic-google-cloud", "default", None),
+    ("mantle", "mantle", "default", None),
+]
+
+
+@pytest.mark.parametrize(("case", "provider", "alias", "region"), DEFAULT_CASES)
+def test_the_newest_snapshot_is_what_the_real_client_sent(
+    case: str, provider: str, alias: str, region: str | None
+) -> None:
+    import yaml
+
+    observed = yaml.safe_load(OBSERVED.read_text(encoding="utf-8"))
+    assert observed["versions"]["@anthropic-ai/claude-code"] == MODELS["claude_code"]["versions"][0]["since"]
+    sent = observed["observed"][case]
+    targets = MODELS["claude_code"]["versions"][0][provider]
+    main, small = targets[alias], targets["small"]
+    small = main if small == "main" else small
+    if provider == "bedrock":
+        assert region is not None
+        prefix = mf.claude_code_prefix(MODELS, region)
+        main, small = f"{prefix}.{main}", f"{prefix}.{small}"
+    assert sent["main"]["model"] == main
+    if alias == "default":  # a chosen model also becomes the background model on Bedrock and Vertex
+        assert sent["background"]["model"] == small
