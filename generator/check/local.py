@@ -25,8 +25,11 @@ if TYPE_CHECKING:
         ValueParams,
     )
 
+# Linear on any value (tests/test_adversarial_patterns.py): the word between "your" and "key" is
+# bounded, and DOTALL lets the trailing `.*` reach the end at once instead of retrying each start.
 _PLACEHOLDER = re.compile(
-    r"^(<.*>|\$\{?\w+\}?|x{4,}|\.\.\.|.*(your|my)[-_ ]?([a-z]+[-_ ])?(api[-_ ]?)?key.*|.*\.\.\.|changeme|todo)$", re.I
+    r"^(<.*>|\$\{?\w+\}?|x{4,}|\.\.\.|.*(your|my)[-_ ]?([a-z]{1,20}[-_ ])?(api[-_ ]?)?key.*|.*\.\.\.|changeme|todo)$",
+    re.I | re.S,
 )
 
 
