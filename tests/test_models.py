@@ -290,3 +290,31 @@ def test_the_newest_snapshot_is_what_the_real_client_sent(
     assert sent["main"]["model"] == main
     if alias == "default":  # a chosen model also becomes the background model on Bedrock and Vertex
         assert sent["background"]["model"] == small
+
+
+def test_validate_refuses_an_example_naming_a_retired_model(tmp_path: Path) -> None:
+    fixture = Path(__file__).parent / "fixtures" / "guides" / "valid" / "demo.yaml"
+    folder = tmp_path / "guides"
+    folder.mkdir()
+    (folder / "models.yaml").write_text(
+        (default_guides_dir() / "models.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    text = fixture.read_text(encoding="utf-8")
+    old = "          code: export DEMO_KEY=demo-...\nentries:"
+    assert old in text
+    new = "          code: |\n            export DEMO_KEY=demo-...\n            export MODEL=claude-3-7-sonnet-20250219\nentries:"
+    (folder / "demo.yaml").write_text(text.replace(old, new), encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, "-m", "generator", "--guides", str(folder), "validate"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 2
+    line = next(i for i, ln in enumerate(new.splitlines(), 0) if "claude-3-7" in ln)
+    start = text.split("\n").index("          code: export DEMO_KEY=demo-...") + 1
+    assert (
+        f"demo.yaml:{start + line}: setup.steps[0].snippets[0].code: example names claude-3-7-sonnet-20250219"
+        in run.stdout
+    )
+    assert "claude-sonnet-5-5" in run.stdout

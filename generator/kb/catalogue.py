@@ -14,7 +14,7 @@ from pydantic import TypeAdapter, ValidationError
 from generator.check.kinds import KINDS, SOURCE_IDS, extra_outcomes
 from generator.check.params import Params
 from generator.kb import codes
-from generator.kb.lint import GLOSSARY_FILE, Glossary, lint, load_glossary
+from generator.kb.lint import GLOSSARY_FILE, Glossary, lint, load_glossary, retired_in_examples
 from generator.kb.model import CheckSpec, Entry, Guide, ModelTable
 from generator.kb.problems import Problem, dotted, from_pydantic
 from generator.kb.yamlmarks import Loc, Marked, YamlProblem, load
@@ -126,6 +126,8 @@ def load_catalogue(guides_dir: Path | None = None) -> Catalogue:
     cat.files.sort(key=lambda f: (f.guide.order, f.guide.provider))
     for path, shown, marked in texts:
         cat.problems += lint(marked, path.read_text(encoding="utf-8"), shown, glossary)
+        if cat.models and path.name != MODELS_FILE:
+            cat.problems += retired_in_examples(marked, shown, cat.models)
     _cross_check(cat)
     cat.problems.sort()
     return cat

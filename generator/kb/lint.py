@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import Field, ValidationError
 
-from generator.kb.model import NonEmpty, Strict, Text
+from generator.kb.model import ModelTable, NonEmpty, Strict, Text
 from generator.kb.problems import Problem, dotted, from_pydantic
 from generator.kb.yamlmarks import Loc, Marked
 
@@ -136,3 +136,59 @@ def lint(marked: Marked, raw_text: str, path: str, glossary: Glossary | None) ->
                 )
             )
     return problems
+
+
+def retired_in_examples(marked: Marked, path: str, models: ModelTable) -> list[Problem]:
+    """A command or config snippet that names a retired model: examples must keep working.
+
+    Entries about retired models (those covering the retired-model catalogue code, A22) quote
+    retired IDs on purpose and are left alone.
+    """
+    retired: dict[str, tuple[str, str]] = {}
+    for row in models.models:
+        if row.status != "retired":
+            continue
+        new = models.row(row.replacement) if row.replacement else None
+        for value in (row.anthropic, *row.aliases, row.bedrock, row.vertex, row.openrouter):
+            if value:
+                retired[value] = (row.name, new.anthropic if new else "-")
+    if not retired:
+        return []
+    names = "|".join(re.escape(v) for v in sorted(retired, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w.@:-])({names})(?![\w.@:-])")
+    problems = []
+    for loc, code in _snippet_code(marked.data):
+        for m in pattern.finditer(code):
+            name, replacement = retired[m.group(1)]
+            line = marked.line_of(loc) + code[: m.start()].count("\n") + 1
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    f"{dotted(loc)}: example names {m.group(1)} ({name}), which is retired; "
+                    f"use a live model such as {replacement} (guides/models.yaml)",
+                )
+            )
+    return problems
+
+
+def _snippet_code(data: Any) -> Iterator[tuple[Loc, str]]:
+    """(location, text) of every snippet `code:` outside entries about retired models."""
+    if not isinstance(data, dict):
+        return
+    for section in ("setup", "entries", "pages"):
+        yield from _codes(data.get(section), (section,))
+
+
+def _codes(data: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
+    if isinstance(data, dict):
+        if "A22" in (data.get("covers") or []):
+            return
+        for key, value in data.items():
+            if key == "code" and isinstance(value, str):
+                yield (*loc, key), value
+            else:
+                yield from _codes(value, (*loc, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _codes(value, (*loc, i))
