@@ -272,3 +272,17 @@ def test_validate_warns_on_stale_or_missing_reviewed_days_and_still_exits_0(tmp_
     from conftest import GUIDES
 
     assert stale_entries(load_catalogue(GUIDES), today) == []
+
+
+def test_every_source_of_every_entry_and_page_says_when_it_was_read() -> None:
+    from conftest import GUIDES
+
+    cat = load_catalogue(GUIDES)
+    undated = [
+        f"{g.provider}/{owner.id}: {s.url}"
+        for g in cat.guides
+        for owner in (*g.entries, *g.pages)
+        for s in owner.sources
+        if s.read is None
+    ]
+    assert undated == []
