@@ -105,10 +105,11 @@ _MAX_TYPES = 200
 # R7 Python traceback lines and JavaScript stack frames (Node prints ` {` after the last one when
 # the error has properties); the exception lines between them stay.
 _FRAME_HEAD = re.compile(r"^[ \t]*File \"[^\"\n]*\", line [0-9]+(?:, in .*)?$", _A)
+# Possessive blanks (`*+`): a line of blanks is scanned once, not once per split point (linear).
 _FRAME_NOISE = re.compile(
-    r"^[ \t]*(?:Traceback \(most recent call last\):?|During handling of the above exception, another "
+    r"^[ \t]*+(?:Traceback \(most recent call last\):?|During handling of the above exception, another "
     r"exception occurred:|The above exception was the direct cause of the following exception:|"
-    r"\[Previous line repeated [0-9]+ more times?\]|[~^ ]*\^[~^ ]*|"
+    r"\[Previous line repeated [0-9]+ more times?\]|[~^ ]*\^[~^ ]*+|"
     r"at (?:async )?[^ \n]*(?: \[as [^\]\n]*\])? ?\(?(?:[^()\n]*:[0-9]+:[0-9]+|native|<anonymous>)\)?(?: \{)?)[ \t]*$",
     _A,
 )
