@@ -278,11 +278,7 @@ def test_every_source_of_every_entry_and_page_says_when_it_was_read() -> None:
     from conftest import GUIDES
 
     cat = load_catalogue(GUIDES)
-    undated = [
-        f"{g.provider}/{owner.id}: {s.url}"
-        for g in cat.guides
-        for owner in (*g.entries, *g.pages)
-        for s in owner.sources
-        if s.read is None
-    ]
+    owners = [(g.provider, e.id, e.sources) for g in cat.guides for e in g.entries]
+    owners += [(g.provider, p.id, p.sources) for g in cat.guides for p in g.pages]
+    undated = [f"{prov}/{oid}: {s.url}" for prov, oid, sources in owners for s in sources if s.read is None]
     assert undated == []
