@@ -378,14 +378,17 @@ class Outcome:
 def run_check(case: Case, machine: Machine) -> tuple[dict[str, Any] | None, str]:
     """`check --offline --json TARGET` on the case's machine: its document, or why there is none."""
     env = {**machine.env, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.run(
-        [sys.executable, "-m", "generator", "check", "--offline", "--json", TARGET[case.client]],
-        capture_output=True,
-        text=True,
-        cwd=machine.cwd,
-        env=env,
-        timeout=60,
-    )
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "generator", "check", "--offline", "--json", TARGET[case.client]],
+            capture_output=True,
+            text=True,
+            cwd=machine.cwd,
+            env=env,
+            timeout=60,
+        )
+    except subprocess.TimeoutExpired:
+        return None, "check --offline did not finish within 60 s"
     try:
         return json.loads(proc.stdout), ""
     except ValueError:
@@ -395,9 +398,12 @@ def run_check(case: Case, machine: Machine) -> tuple[dict[str, Any] | None, str]
 def both(case: Case) -> Outcome:
     """Run the case with its client and with `check`, on one machine."""
     with tempfile.TemporaryDirectory(prefix=f"route-{case.id}-") as top:
-        raw = run(case, Path(top))
+        try:
+            observed = summarise(case, run(case, Path(top)))
+        except (RuntimeError, subprocess.TimeoutExpired) as exc:  # this case fails, not the module
+            observed = {"main": None, "background": None, "error": str(exc)[-1500:]}
         doc, error = run_check(case, build(case, Path(top)))
-        return Outcome(case, summarise(case, raw), doc, error)
+        return Outcome(case, observed, doc, error)
 
 
 def _route(doc: dict[str, Any], client: str) -> dict[str, Any]:
@@ -416,6 +422,7 @@ def _resolved(part: Any) -> Any:
 def assert_route(outcome: Outcome) -> None:
     """The predicted route equals the request the client sent, field by field."""
     case, seen = outcome.case, outcome.observed
+    assert "error" not in seen, f"the client run failed: {seen.get('error')}"
     assert outcome.check is not None, f"check printed no JSON ({outcome.check_error})"
     route = _route(outcome.check, case.client)
     main = seen["main"]

@@ -80,6 +80,7 @@ def test_client_sends_what_the_fixture_records(case: Case, outcomes: dict[str, O
     name = "claude_code" if case.client == "claude-code" else "python_clients"
     stored = _stored(name)["observed"][case.id]
     fresh = outcomes[case.id].observed
+    assert "error" not in fresh, f"{case.id}: the client run failed: {fresh.get('error')}"
     for part in ("main", "background"):
         assert _stable(fresh[part]) == _stable(stored[part]), f"{case.id}: {part} request changed"
 
