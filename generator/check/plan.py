@@ -188,40 +188,7 @@ def compile_plan(cat: Catalogue, guides_dir: Path) -> dict[str, Any]:
         ],
         "checks": checks,
         "models": compile_models(cat.models),
-        **route_facts(cat.models),
         "ui": labels,
-    }
-
-
-def _plain(value: Any) -> Any:
-    """A model-table value as JSON data (pydantic models and dates included)."""
-    if hasattr(value, "model_dump"):
-        return value.model_dump(mode="json", exclude_none=True)
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value
-
-
-def route_facts(table: ModelTable | None) -> dict[str, Any]:
-    """What routes and the route checks read from `guides/models.yaml`: every row in every dialect, the
-    Claude Code alias table per version and provider, and the region → inference-profile rule.
-
-    Fields the table does not carry yet are simply absent (see /work/notes/models-contract.md).
-    """
-    rows = []
-    for row in table.models if table else []:
-        data = _plain(row)
-        rows.append({k: v for k, v in data.items() if k not in ("name", "sources", "notes", "note")})
-    # The alias table and the region rule as compile_models spells them (one compilation, two readers).
-    models = compile_models(table)
-    return {
-        "model_rows": rows,
-        "claude_code": (models.get("claude_code") or {}).get("versions", []),
-        "bedrock_regions": models.get("bedrock_regions", []),
     }
 
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import time
-import traceback
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, NamedTuple
 
 from generator.check.environment import Environment, Result
 from generator.check.kinds import KINDS, Status
@@ -52,8 +51,7 @@ def probe_for(kind: str) -> Probe:
     return table[kind]
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     """One check's verdict, in the shape of DESIGN.md's `check --json`."""
 
     id: str
@@ -80,11 +78,11 @@ class Finding:
     """Catalogue codes."""
     duration_ms: int
     """How long the probe took."""
-    outcome: str = field(default="", compare=False)
+    outcome: str = ""
     """The probe's outcome name (kept for tests and --verbose)."""
-    where: str | None = field(default=None, compare=False)
+    where: str | None = None
     """`<path>:<line>` of the file that sets the judged value, when it comes from a file."""
-    kind: str = field(default="", compare=False)
+    kind: str = ""
     """The check's probe kind."""
 
     def as_json(self) -> dict[str, Any]:
@@ -116,8 +114,7 @@ def _fmt(text: str, values: dict[str, str]) -> str:
         return text  # a malformed placeholder shows as written rather than crashing the run
 
 
-@dataclass(frozen=True)
-class Planned:
+class Planned(NamedTuple):
     """A check chosen to run, as the compiled plan describes it."""
 
     item: dict[str, Any]
@@ -269,6 +266,8 @@ def finding(
 
 
 def crashed(item: Planned, lang: str, exc: BaseException, ms: int, labels: dict[str, str]) -> Finding:
+    import traceback  # only when a probe crashed: it pulls in linecache and tokenize
+
     tb = traceback.format_exception_only(type(exc), exc)[-1].strip()
     return Finding(
         id=item.full_id,

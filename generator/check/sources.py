@@ -174,8 +174,12 @@ def read_settings(
     s = Settings(folder_is_home=_same_folder(home, cwd))
     s.sources["env"] = SourceData("env", env_label, dict(environ))
     s.sources["dotenv"] = _dotenv(cwd / ".env", home, cwd)
+    # CLAUDE_CONFIG_DIR moves Claude Code's user folder; ~/.claude/settings.json is then not read
+    # (observed with Claude Code 2.1.328: case `config-dir-settings`).
+    config_dir = environ.get("CLAUDE_CONFIG_DIR", "").strip()
+    user_dir = Path(config_dir).expanduser() if config_dir else home / ".claude"
     for sid, path in (
-        ("claude-user", home / ".claude" / "settings.json"),
+        ("claude-user", user_dir / "settings.json"),
         ("claude-project", cwd / ".claude" / "settings.json"),
         ("claude-local", cwd / ".claude" / "settings.local.json"),
     ):
