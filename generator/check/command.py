@@ -204,6 +204,7 @@ def check_command(
         "fix_json": L["cli_fix_json"],
         "fix_line": L["cli_fix_line"],
         "fix_dotenv": L["cli_fix_dotenv"],
+        "fix_there": L["cli_fix_there"],
     }
     progress = sys.stderr.isatty() and not (args.json or args.ndjson or args.report)
     running: set[str] = set()

@@ -275,6 +275,7 @@ def config_files(p: FilesParams, env: Environment) -> Result:
         return Result("malformed", values, ev)
     if not existing:
         return Result("absent", values, {})
+    values["path"] = ", ".join(s.path or s.label for s in existing)  # the files read, never `-`
     return Result("ok", values, {"files": [s.label for s in existing]})
 
 

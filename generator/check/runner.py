@@ -237,6 +237,10 @@ def finding(
         msg_en = _fmt(outcome["message"]["en"], result.values)
         fix_text = _text(outcome["fix"], lang)
         fix = _fmt(fix_text, result.values) if fix_text else None
+        if fix and fix_text and where and instruction and "{set}" not in fix_text and labels:
+            # The guide's fix is written for the shell; the value lives in a file, which is where it
+            # has to change (Claude Code's settings files even win over the shell).
+            fix = f"{fix} {labels['fix_there'].format(where=where, set=instruction)}"
         covers = list(outcome["covers"] or spec["covers"])
         entry_ref = outcome["entry"] or spec["docs_entry"]
     if skip_reason:
