@@ -228,7 +228,9 @@ def hostile_models(text: Callable[[str], str]) -> dict[str, Any]:
                 "name": s("model.retired.name"),
                 "family": "opus",
                 "status": "retired",
-                "anthropic": s("model.retired.anthropic"),
+                # A plain ID: hostile text here would also be the snippets' text, and validate refuses an
+                # example naming a retired model.
+                "anthropic": "claude-hostile-retired-20200101",
                 "retired": "2026-01-05",
                 "retired_on": {"bedrock": "2026-01-15"},
                 "replacement": "hostile-model",
