@@ -1,16 +1,22 @@
 """Site build speed at scale: a synthetic knowledge base of N entries per language (default 1000).
 
-    python -m bench.site_build [--entries N] [--keep DIR]
+    python -m bench.site_build [--entries N] [--keep DIR] [--runs R]
 
 Copies the project's site layout (mkdocs.yml, overrides/, docs/assets/, the generator with its hook)
 into a temporary folder, writes guides/ there with the real guides' entries cloned until there are N,
 checks that they validate, then measures in child processes:
 
 - render: `python -m generator render` (YAML → Markdown for both languages, cold: empty docs/);
-- build: `mkdocs build --strict` (both languages; the hook renders again, writing nothing);
+- project: `mkdocs build --strict` from an empty docs/ (the whole build: the hook renders once,
+  builds the default language and starts the other in a parallel process);
+- toolchain: the same rendered Markdown, navigation and mkdocs.yml built by stock MkDocs + Material
+  without the generator: no hook, no overrides, one language after the other (as one `mkdocs build`
+  with mkdocs-static-i18n does);
 
-and prints both, their ratio, the peak memory of each, and the HTML bytes per page. Not a test: it
-prints, it does not assert. `bench/run.py` adds these rows to its table through `synthetic_rows()`.
+project and toolchain alternately, R times each, and prints medians, their ratio, peak memory, the
+HTML bytes per page and each language's search index. `--profile` adds a cProfile of one project
+build of the default language. Not a test: it prints, it does not assert. `bench/run.py` adds these
+rows to its table through `synthetic_rows()`.
 """
 
 from __future__ import annotations
@@ -63,13 +69,21 @@ class Result:
     render: Measure
     """`python -m generator render`, cold."""
     build: Measure
-    """`mkdocs build --strict`."""
+    """The project's whole `mkdocs build --strict` from an empty docs/ (median run)."""
+    toolchain: Measure
+    """The same pages and config built without the generator (median run)."""
+    builds: list[float]
+    """Wall seconds of every project build, in run order."""
+    toolchains: list[float]
+    """Wall seconds of every toolchain build, in run order (alternating with `builds`)."""
     html_bytes_mean: float
     """Mean size of a page's index.html."""
     html_bytes_entry_median: float
     """Median size of an entry page's index.html."""
-    search_index_bytes: int
-    """Size of search/search_index.json (both languages)."""
+    html_bytes_entry_max: int
+    """Largest entry page's index.html."""
+    search_index_bytes: dict[str, int]
+    """Size of each language's search/search_index.json."""
 
 
 def run_child(argv: Sequence[str], cwd: Path, env: dict[str, str]) -> Measure:
@@ -146,7 +160,51 @@ def synthetic_guides(src: Path, dest: Path, entries: int) -> int:
     return total
 
 
-def measure(entries: int, keep: Path | None = None, drop_features: Sequence[str] = ()) -> Result:
+def toolchain_configs(work: Path, langs: Sequence[str]) -> list[Path]:
+    """`mkdocs.toolchain.<lang>.yml`: mkdocs.yml without the hook and the overrides, for one
+    language, with the navigation the hook would set (read from the rendered docs/.nav.<lang>.json)."""
+    base = (work / "mkdocs.yml").read_text(encoding="utf-8").splitlines(keepends=True)
+    out = []
+    for lang in langs:
+        lines = []
+        skip = False
+        for line in base:
+            if line.startswith("hooks:"):
+                skip = True
+                continue
+            if skip and line.startswith("  - "):
+                continue
+            skip = False
+            if line.strip().startswith("custom_dir:"):
+                continue
+            if line.startswith("docs_dir:"):
+                line = f"docs_dir: docs/{lang}\n"
+            elif line.startswith("  language:"):
+                line = f"  language: {lang}\n"
+            lines.append(line)
+        nav = json.loads((work / "docs" / f".nav.{lang}.json").read_text(encoding="utf-8"))
+        lines.append("\n" + yaml.safe_dump({"nav": nav}, allow_unicode=True, sort_keys=False))
+        path = work / f"mkdocs.toolchain.{lang}.yml"
+        path.write_text("".join(lines), encoding="utf-8")
+        out.append(path)
+    return out
+
+
+def _sum(measures: Sequence[Measure]) -> Measure:
+    return Measure(
+        sum(m.seconds for m in measures),
+        sum(m.cpu_seconds for m in measures),
+        max(m.peak_mb for m in measures),
+    )
+
+
+def _median(measures: Sequence[Measure]) -> Measure:
+    return sorted(measures, key=lambda m: m.seconds)[len(measures) // 2]
+
+
+def measure(
+    entries: int, keep: Path | None = None, drop_features: Sequence[str] = (), runs: int = 1
+) -> Result:
     with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
         work = keep or Path(tmp)
         if keep and keep.exists():
@@ -162,10 +220,43 @@ def measure(entries: int, keep: Path | None = None, drop_features: Sequence[str]
             work,
             env,
         )
-        build = run_child(
-            [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", "site"], work, env
-        )
+        langs = ("ja", "en")
+        builds: list[Measure] = []
+        toolchains: list[Measure] = []
         site = work / "site"
+        for _ in range(max(1, runs)):
+            # The project's whole build, from nothing rendered: the hook renders once.
+            for lang in langs:
+                shutil.rmtree(docs / lang, ignore_errors=True)
+            builds.append(
+                run_child(
+                    [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", "site"], work, env
+                )
+            )
+            # The same pages (just rendered) and config, stock toolchain, one language after the other.
+            configs = toolchain_configs(work, langs)
+            toolchains.append(
+                _sum(
+                    [
+                        run_child(
+                            [
+                                sys.executable,
+                                "-m",
+                                "mkdocs",
+                                "build",
+                                "-q",
+                                "-f",
+                                str(c),
+                                "-d",
+                                str(work / f"tc-{lang}"),
+                            ],
+                            work,
+                            env,
+                        )
+                        for lang, c in zip(langs, configs, strict=True)
+                    ]
+                )
+            )
         pages = list(site.rglob("index.html"))
         # <provider>/<entry>/index.html, under en/ for English (guide pages count too: same shape).
         entry_pages = [
@@ -175,10 +266,17 @@ def measure(entries: int, keep: Path | None = None, drop_features: Sequence[str]
             entries=total,
             pages=len(pages),
             render=render,
-            build=build,
+            build=_median(builds),
+            toolchain=_median(toolchains),
+            builds=[m.seconds for m in builds],
+            toolchains=[m.seconds for m in toolchains],
             html_bytes_mean=statistics.mean(p.stat().st_size for p in pages),
             html_bytes_entry_median=statistics.median(p.stat().st_size for p in entry_pages),
-            search_index_bytes=(site / "search" / "search_index.json").stat().st_size,
+            html_bytes_entry_max=max(p.stat().st_size for p in entry_pages),
+            search_index_bytes={
+                lang: (site / ("" if lang == "ja" else lang) / "search" / "search_index.json").stat().st_size
+                for lang in langs
+            },
         )
 
 
@@ -196,9 +294,16 @@ def synthetic_rows(entries: int = 1000) -> list[tuple[str, str, str, str, str]]:
         (
             f"site: mkdocs build --strict, synthetic ({r.pages} pages)",
             f"{r.build.seconds:.2f} s",
-            f"{r.html_bytes_mean / 1024:.0f} KB HTML/page",
-            "-",
+            f"{r.build.seconds / r.toolchain.seconds:.2f} × toolchain only, {r.html_bytes_entry_median / 1024:.0f} KB/entry page",
+            "≤ 0.6",
             f"{r.build.peak_mb:.0f}",
+        ),
+        (
+            "site: same pages and config without the generator (stock toolchain)",
+            f"{r.toolchain.seconds:.2f} s",
+            "",
+            "-",
+            f"{r.toolchain.peak_mb:.0f}",
         ),
     ]
 
@@ -208,6 +313,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--entries", type=int, default=1000, help="entries per language (default 1000)")
     ap.add_argument("--keep", type=Path, help="build in this folder and keep it (it is emptied first)")
     ap.add_argument(
+        "--runs", type=int, default=1, help="project and toolchain builds, alternately (default 1)"
+    )
+    ap.add_argument(
         "--drop-feature",
         action="append",
         default=[],
@@ -216,9 +324,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     ap.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     args = ap.parse_args(argv)
-    r = measure(args.entries, args.keep, args.drop_feature)
+    r = measure(args.entries, args.keep, args.drop_feature, args.runs)
     if args.json:
-        print(json.dumps({**r.__dict__, "render": r.render.__dict__, "build": r.build.__dict__}))
+        doc = {
+            **r.__dict__,
+            "render": r.render.__dict__,
+            "build": r.build.__dict__,
+            "toolchain": r.toolchain.__dict__,
+        }
+        print(json.dumps(doc))
         return 0
     load = os.getloadavg()[0]
     print(f"# {os.cpu_count()} cores, Python {sys.version.split()[0]}, load average {load:.1f} at the end")
@@ -226,14 +340,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"without theme features    {', '.join(args.drop_feature)}")
     print(f"entries per language      {r.entries}")
     print(f"HTML pages (both langs)   {r.pages}")
-    for name, m in (("render (YAML -> Markdown)", r.render), ("mkdocs build --strict", r.build)):
-        print(f"{name:25} {m.seconds:8.2f} s wall, {m.cpu_seconds:.2f} s CPU, peak {m.peak_mb:.0f} MB")
-    wall, cpu = r.render.seconds / r.build.seconds, r.render.cpu_seconds / r.build.cpu_seconds
-    print(f"render / build            {wall:8.3f} wall, {cpu:.3f} CPU")
-    print(
-        f"HTML bytes per page       {r.html_bytes_mean:8.0f} mean, {r.html_bytes_entry_median:.0f} median entry page"
+    rows = (
+        ("render (YAML -> Markdown)", r.render),
+        ("project build (whole)", r.build),
+        ("toolchain only", r.toolchain),
     )
-    print(f"search index              {r.search_index_bytes / 1e6:8.1f} MB")
+    for name, m in rows:
+        print(
+            f"{name:25} {m.seconds:8.2f} s wall, {m.cpu_seconds:.2f} s CPU, peak {m.peak_mb:.0f} MB (one process)"
+        )
+    print(f"project / toolchain       {r.build.seconds / r.toolchain.seconds:8.3f} wall (target <= 0.6)")
+    print(f"runs (project)            {' '.join(f'{x:.1f}' for x in r.builds)}")
+    print(f"runs (toolchain)          {' '.join(f'{x:.1f}' for x in r.toolchains)}")
+    print(
+        f"HTML bytes per page       {r.html_bytes_mean:8.0f} mean, {r.html_bytes_entry_median:.0f} median entry page,"
+        f" {r.html_bytes_entry_max} largest entry page"
+    )
+    for lang, size in r.search_index_bytes.items():
+        print(f"search index ({lang})         {size / 1e6:8.2f} MB")
     return 0
 
 

@@ -314,40 +314,41 @@ def test_pages_workflow_builds_strictly_and_deploys_with_the_pages_actions() -> 
 # --- generator/site/i18n.py on a project site under a path -------------------------------
 
 
-class _Plugin:
-    def __init__(self, languages: list[dict[str, Any]]) -> None:
-        self.config = {"languages": languages}
-
-
 def _fake_config(lang: str) -> dict[str, Any]:
-    languages = [
-        {"locale": "ja", "name": "日本語", "default": True},
-        {"locale": "en", "name": "English", "default": False},
-    ]
     return {
-        "plugins": {"i18n": _Plugin(languages)},
-        "site_url": "https://x.github.io/kb/",
+        "extra": {
+            "kb_languages": [{"locale": "ja", "name": "日本語"}, {"locale": "en", "name": "English"}],
+            "kb_site_url": "https://x.github.io/kb/",
+        },
+        "site_url": "https://x.github.io/kb/" + ("en/" if lang == "en" else ""),
         "theme": {"language": lang},
     }
 
 
-def test_404_language_links_and_targets_under_a_base_path(tmp_path: Any) -> None:
+def test_language_links_under_a_base_path() -> None:
     from generator.site import i18n as site_i18n
 
-    config = _fake_config("en")
-    assert site_i18n.home_alternates(config) == [
-        {"name": "日本語", "link": "/kb/", "lang": "ja"},
-        {"name": "English", "link": "/kb/en/", "lang": "en"},
-    ]
-    assert site_i18n.not_found_target(tmp_path, config) == tmp_path / "en" / "404.html"
-    assert site_i18n.not_found_target(tmp_path, _fake_config("ja")) is None
+    for lang in ("ja", "en"):
+        config = _fake_config(lang)
+        assert site_i18n.home_alternates(config) == [
+            {"name": "日本語", "link": "/kb/", "lang": "ja"},
+            {"name": "English", "link": "/kb/en/", "lang": "en"},
+        ]
+        assert site_i18n.page_alternates(config, "anthropic/x/") == [
+            {"name": "日本語", "link": "/kb/anthropic/x/", "lang": "ja"},
+            {"name": "English", "link": "/kb/en/anthropic/x/", "lang": "en"},
+        ]
 
 
-def test_index_locations_are_assigned_to_their_language() -> None:
-    from generator.site.i18n import doc_language
+def test_alternate_links_in_the_head_point_at_the_language_homes() -> None:
+    from generator.site.i18n import localise_page
 
-    settings = {"ja": {"prefix": ""}, "en": {"prefix": "en/"}}
-    assert doc_language("en/anthropic/#x", settings) == "en"
-    assert doc_language("anthropic/#x", settings) == "ja"
-    # A Japanese page whose path merely starts with the letters "en" stays Japanese.
-    assert doc_language("endpoints/", settings) == "ja"
+    page = (
+        '<link rel="alternate" href="/kb/anthropic/x/" hreflang="ja">'
+        '<link rel="alternate" href="/kb/en/anthropic/x/" hreflang="en">'
+        '<a class="headerlink" href="#a" title="Permanent link">'
+    )
+    out = localise_page(page, _fake_config("ja"))
+    assert 'href="/kb/" hreflang="ja"' in out and 'href="/kb/en/" hreflang="en"' in out
+    assert "Permanent link" not in out
+    assert "Permanent link" in localise_page(page, _fake_config("en"))

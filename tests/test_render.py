@@ -34,7 +34,7 @@ def test_fixture_renders_to_golden_pages(tmp_path: Path) -> None:
 def test_second_render_writes_nothing_and_prunes_stale(tmp_path: Path) -> None:
     cat = load_catalogue(VALID)
     render_site(cat, tmp_path)
-    stale = tmp_path / "demo" / "gone.ja.md"
+    stale = tmp_path / "ja" / "demo" / "gone.md"
     stale.write_text("old", encoding="utf-8")
     keep = tmp_path / "assets" / "note.md"
     keep.parent.mkdir()
@@ -64,6 +64,6 @@ def test_fence_outgrows_backticks_in_code() -> None:
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_entry_anchor_is_the_english_id_in_both_languages(tmp_path: Path, lang: str) -> None:
     render_site(load_catalogue(VALID), tmp_path)
-    page = (tmp_path / "demo" / f"bad-key.{lang}.md").read_text(encoding="utf-8")
+    page = (tmp_path / lang / "demo" / "bad-key.md").read_text(encoding="utf-8")
     assert "{ #bad-key }" in page
     assert "<script>" not in page.split("```")[0]

@@ -1,63 +1,201 @@
-"""MkDocs hook: render the guides into docs/ before each build, and build the navigation.
+"""MkDocs hook: render the guides once, then build each language in its own process.
 
-`mkdocs build` and `mkdocs serve` then work from a clean clone with no extra step. The pages are
-real files (static-i18n drops virtual ones), written only when their text changed so `serve`
-does not loop.
+`mkdocs build` and `mkdocs serve` work from a clean clone with no extra step:
+
+1. The default-language build (`mkdocs.yml` as it is) renders the guides into `docs/<lang>/`
+   (writing only pages whose text changed, so `serve` does not loop), the explain index, the check
+   plan and each language's navigation (`docs/.nav.<lang>.json`).
+2. It starts one `mkdocs build` per other language, in parallel, from the same `mkdocs.yml` with
+   `KB_SITE_LANG=<locale>` and `KB_SITE_CHILD=1` (render done; start nothing), into a folder next
+   to the site, and moves each result to `<site>/<locale>/` when both are done.
+3. Each build tunes its own search index and writes its own 404 page and sitemap.
+
+`KB_SITE_LANG=en mkdocs build` (or `serve`) builds English alone at the root of its output; `mkdocs
+serve` builds the default language only. `KB_SITE_SOLO=1` stops a build from starting the others.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File, Files
 
-from generator.explain.index import write_explain_files
-from generator.kb.catalogue import load_catalogue
-from generator.kb.labels import ui
 from generator.site import i18n as site_i18n
-from generator.site.render import nav, nav_title, render_site
 
 log = logging.getLogger("mkdocs.hooks.generator")
 
+LANG_ENV = "KB_SITE_LANG"
+"""The language this process builds (default: the first of `extra.kb_languages`)."""
+CHILD_ENV = "KB_SITE_CHILD"
+"""Set in the builds the default one starts: the pages are rendered already; start no others."""
+SOLO_ENV = "KB_SITE_SOLO"
+"""Build this language only."""
+# A language build that takes longer than this has hung; the whole build fails.
+CHILD_TIMEOUT_S = 1800
 
+
+@dataclass
+class _Child:
+    """A language build this process started."""
+
+    locale: str
+    """Its language."""
+    proc: subprocess.Popen[bytes]
+    """The `mkdocs build` process."""
+    out: Path
+    """Its output folder, moved to `<site>/<locale>/` when it is done."""
+    log: IO[bytes]
+    """Its standard output and error, shown if it fails."""
+
+
+@dataclass
+class _State:
+    """What this process is doing (the hook module lives as long as the process)."""
+
+    command: str = "build"
+    """`build`, `serve` or `gh-deploy`."""
+    children: list[_Child] = field(default_factory=list)
+    """Language builds started by this one."""
+
+
+_STATE = _State()
+
+
+def on_startup(command: str, **_: Any) -> None:
+    _STATE.command = command
+
+
+@event_priority(100)  # before the search plugin reads the theme language
 def on_config(config: Any, **_: Any) -> Any:
-    # static-i18n runs one build per language, so this runs twice; the second render writes nothing.
     root = Path(config["config_file_path"]).resolve().parent
+    docs = Path(config["docs_dir"])  # docs/: the languages' folders and the shared assets
+    langs = site_i18n.languages(config)
+    lang = os.environ.get(LANG_ENV) or langs[0].locale
+    if lang not in {x.locale for x in langs}:
+        raise PluginError(f"{LANG_ENV}={lang}: not one of the site's languages {[x.locale for x in langs]}")
+    child = os.environ.get(CHILD_ENV) == "1"
+    if not child:
+        _render(root, docs, langs)
+    config["extra"]["kb_site_url"] = _root_url(config["site_url"])
+    _set_language(config, lang, docs)
+    nav_file = docs / f".nav.{lang}.json"
+    if nav_file.exists():
+        config["nav"] = json.loads(nav_file.read_text(encoding="utf-8"))
+    solo = child or os.environ.get(SOLO_ENV) == "1" or _STATE.command != "build" or lang != langs[0].locale
+    if not solo:
+        _start_other_languages(config, [x.locale for x in langs[1:]])
+    return config
+
+
+def _render(root: Path, docs: Path, langs: list[site_i18n.Language]) -> None:
+    """Render the pages of every language, the explain index, the check plan and the navigations."""
+    from generator.explain.index import write_explain_files
+    from generator.kb.catalogue import load_catalogue
+    from generator.site.render import nav, render_site
+
     cat = load_catalogue(root / "guides")
     if cat.problems:
         for p in cat.problems:
             log.error(str(p))
         raise SystemExit(f"{len(cat.problems)} problem(s) in the guides; run: python -m generator validate")
-    result = render_site(cat, Path(config["docs_dir"]))
-    write_explain_files(
-        cat, Path(config["docs_dir"]), root / "guides"
-    )  # the paste box's index, and explain's
+    result = render_site(cat, docs)
+    write_explain_files(cat, docs, root / "guides")  # the paste box's index, and explain's
     from generator.check.plan import write_plan
     from generator.paths import default_guides_dir
 
     if (root / "guides").resolve() == default_guides_dir().resolve():
         write_plan(cat, root / "guides")
+    for lang in langs:
+        _write_if_changed(
+            docs / f".nav.{lang.locale}.json", json.dumps(nav(cat, lang.locale), ensure_ascii=False)
+        )
     if result.changed or result.removed:
         log.info("generator: %d page(s) written, %d removed", len(result.changed), len(result.removed))
-    config["nav"] = nav(cat)
-    _translate_sections(config, cat)
-    return config
 
 
-def _translate_sections(config: Any, cat: Any) -> None:
-    """Section titles are the Japanese provider names; give the English build the English ones."""
-    plugin = config["plugins"].get("i18n")
-    if plugin is None:
-        return
-    for language in plugin.config["languages"]:
-        if language["locale"] == "en":
-            language["nav_translations"] = {
-                **(language.get("nav_translations") or {}),
-                **{nav_title(g.name.ja): nav_title(g.name.en) for g in cat.guides},
-                nav_title(ui()["ja"]["providers"]): nav_title(ui()["en"]["providers"]),
-            }
+def _write_if_changed(path: Path, text: str) -> None:
+    # An unchanged file keeps its mtime, or `mkdocs serve` would rebuild forever.
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def _root_url(site_url: str | None) -> str:
+    url = site_url or "/"
+    return url if url.endswith("/") else url + "/"
+
+
+def _set_language(config: Any, lang: str, docs: Path) -> None:
+    """Make this build the build of `lang`: docs folder, theme language, names, site URL."""
+    from generator.kb.labels import ui
+
+    labels = ui()[lang]
+    default = site_i18n.languages(config)[0].locale
+    config["docs_dir"] = str(docs / lang)
+    config["theme"]["language"] = lang
+    if lang != default:
+        config["site_name"] = labels["site_name"]
+        config["site_description"] = labels["site_description"]
+        config["site_url"] = config["extra"]["kb_site_url"] + f"{lang}/"
+
+
+def _start_other_languages(config: Any, locales: list[str]) -> None:
+    site_dir = Path(config["site_dir"]).resolve()
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    for locale in locales:
+        # Next to the site (same file system, so the move at the end is a rename); the default
+        # build empties the site folder itself when it starts.
+        out = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-{locale}-", dir=site_dir.parent))
+        argv = [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "-q",
+            "-f",
+            config["config_file_path"],
+            "-d",
+            str(out),
+        ]
+        if config["strict"]:
+            argv.append("--strict")
+        env = {
+            **os.environ,
+            LANG_ENV: locale,
+            CHILD_ENV: "1",
+            "SITE_URL": config["extra"]["kb_site_url"],
+        }
+        output = tempfile.TemporaryFile()  # noqa: SIM115 - open until the child ends (on_post_build)
+        proc = subprocess.Popen(argv, env=env, stdout=output, stderr=subprocess.STDOUT)
+        _STATE.children.append(_Child(locale, proc, out, output))
+
+
+def on_files(files: Files, config: Any, **_: Any) -> Files:
+    # The hand-written assets (CSS, scripts, the explain index) are shared by every language: they
+    # live in docs/assets/, beside the languages' folders, and each build copies them.
+    shared = Path(config["docs_dir"]).parent
+    for path in sorted((shared / "assets").rglob("*")):
+        if path.is_file() and not files.get_file_from_path(path.relative_to(shared).as_posix()):
+            files.append(
+                File(
+                    path.relative_to(shared).as_posix(),
+                    src_dir=str(shared),
+                    dest_dir=config["site_dir"],
+                    use_directory_urls=config["use_directory_urls"],
+                )
+            )
+    return files
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, **_: Any) -> str:
@@ -73,21 +211,22 @@ def on_page_markdown(markdown: str, page: Any, config: Any, **_: Any) -> str:
     return markdown
 
 
+def on_page_context(context: Any, page: Any, config: Any, **_: Any) -> Any:
+    # The language switcher offers this same page in every language (the paths are the same).
+    config["extra"]["alternate"] = site_i18n.page_alternates(config, page.url)
+    return context
+
+
 def on_post_page(output: str, page: Any, config: Any, **_: Any) -> str:
     return site_i18n.localise_page(output, config)
 
 
-# --- Rough edges of static-i18n (generator/site/i18n.py explains each one) -------------------
-
-
 def on_template_context(context: Any, template_name: str, config: Any, **_: Any) -> Any:
     if template_name == "404.html":
-        # Static templates render after the pages, so the switcher would still point at the last page.
+        from generator.kb.labels import ui
+
         homes = site_i18n.home_alternates(config)
-        # static-i18n sets `extra.alternate` both as an item and as an attribute, and Jinja reads
-        # the attribute first: set both.
         config["extra"]["alternate"] = homes
-        config["extra"].alternate = homes
         lang = site_i18n.current_language(config)
         default = homes[0]["lang"] == lang
         context["kb_404"] = {
@@ -99,29 +238,43 @@ def on_template_context(context: Any, template_name: str, config: Any, **_: Any)
 
 
 def on_post_template(output: str, template_name: str, config: Any, **_: Any) -> str:
-    # Every language build writes 404.html to the root; keep the default language's there and put
-    # the others' at <locale>/404.html (MkDocs writes what this returns to the root).
-    if template_name != "404.html":
-        return output
-    output = site_i18n.localise_page(output, config)
-    site_dir = Path(config["site_dir"])
-    target = site_i18n.not_found_target(site_dir, config)
-    root = site_dir / "404.html"
-    if target is None or not root.exists():
-        return output
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(output, encoding="utf-8")
-    return root.read_text(encoding="utf-8")
+    return site_i18n.localise_page(output, config) if template_name == "404.html" else output
 
 
-@event_priority(-110)  # after static-i18n (-100) has built every language and merged the index
 def on_post_build(config: Any, **_: Any) -> None:
-    if site_i18n.i18n_is_mid_build(config):
-        return
-    index = Path(config["site_dir"]) / site_i18n.SEARCH_INDEX
-    if not index.exists():
-        return
-    settings = {lang.locale: site_i18n.search_settings(config, lang) for lang in site_i18n.languages(config)}
-    sizes = site_i18n.split_index(Path(config["site_dir"]), settings)
-    site_i18n.alternate_sitemaps(Path(config["site_dir"]), config)
-    log.info("generator: search index bytes per language: %s", sizes)
+    site_dir = Path(config["site_dir"])
+    size = site_i18n.tune_index(site_dir, config)
+    log.info("generator: %s search index %d bytes", site_i18n.current_language(config), size)
+    children, _STATE.children = _STATE.children, []
+    failed = []
+    for child in children:
+        try:
+            code = child.proc.wait(timeout=CHILD_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            child.proc.kill()
+            code = child.proc.wait()
+        child.log.seek(0)
+        output = child.log.read().decode("utf-8", "replace")
+        child.log.close()
+        if code != 0:
+            failed.append(f"the {child.locale} build failed ({code}):\n{output}")
+            shutil.rmtree(child.out, ignore_errors=True)
+            continue
+        if output.strip():
+            sys.stderr.write(output)
+        target = site_dir / child.locale
+        if target.exists():
+            shutil.rmtree(target)
+        child.out.rename(target)
+    if failed:
+        raise PluginError("\n".join(failed))
+
+
+def on_build_error(**_: Any) -> None:
+    # A failed default build must not leave the other languages running.
+    for child in _STATE.children:
+        child.proc.kill()
+        child.proc.wait()
+        child.log.close()
+        shutil.rmtree(child.out, ignore_errors=True)
+    _STATE.children = []

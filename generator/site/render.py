@@ -1,4 +1,9 @@
-"""Render the catalogue into Markdown pages for MkDocs (suffix structure: `page.ja.md`, `page.en.md`)."""
+"""Render the catalogue into Markdown pages for MkDocs: one folder per language (`docs/ja/`, `docs/en/`).
+
+Each language is its own MkDocs build with its own docs folder (generator/site/hook.py), so the
+languages build in parallel, each with its own search index, and any tool that reads a plain
+MkDocs project (Zensical) can build one language from the rendered folder.
+"""
 
 from __future__ import annotations
 
@@ -254,13 +259,31 @@ def short_label(text: str, lang: str) -> str:
     return first if _balanced(first) else first.replace("`", "")
 
 
+_INLINE_CODE = re.compile(r"`([^`\n]+)`")
+
+
+def inline_html(text: str) -> str:
+    """Guide text as inline HTML for the raw-HTML parts of a page: everything escaped, then code
+    spans (`x`) as <code>. Raw HTML blocks are not parsed as Markdown, so nothing in the text can
+    open a tag, a link or a block there (Markdown inside an HTML block was parsed as HTML first,
+    and a `</div>` in a snippet could end the block)."""
+    escaped = html.escape(" ".join(_as_markdown_reads(text).split()), quote=True)
+    return _INLINE_CODE.sub(lambda m: f"<code>{m.group(1)}</code>", escaped)
+
+
+def code_block(code: str) -> str:
+    """A code block as HTML (escaped), for the raw-HTML parts of a page."""
+    return f'<div class="highlight"><pre><code>{html.escape(code.rstrip(), quote=False)}</code></pre></div>'
+
+
 def plain(text: str) -> str:
     """Text for an attribute in an attribute list (a table-of-contents label).
 
-    Markdown marks, braces and backslashes are dropped (they would end the list or show as marks);
-    quotes and `<`, `&` become entities.
+    The table of contents renders its labels as Markdown, so the marks that could make a link, an
+    image or emphasis are dropped (`[`, `]`, backticks, `*`, braces, backslashes); quotes and `<`,
+    `&` become entities.
     """
-    return html.escape(re.sub(r"[`*{}\\]", "", " ".join(text.split())), quote=True)
+    return html.escape(re.sub(r"[`*{}\[\]\\]", "", " ".join(text.split())), quote=True)
 
 
 def first_fix(e: Entry) -> tuple[int, Any, Any | None] | None:
@@ -292,6 +315,8 @@ def _env() -> jinja2.Environment:
         md_block=md_block,
         short_label=short_label,
         plain=plain,
+        inline_html=inline_html,
+        code_block=code_block,
         fence=fence,
         cell=table_cell,
         code=code,
@@ -404,6 +429,8 @@ def render_page(env: jinja2.Environment, page: Page, lang: str) -> str:
         lang=lang,
         L=ui()[lang],
         root="../" * depth,  # Markdown links are relative to the source file's folder
+        # HTML links are relative to the page's URL: `p/e.md` is served at `p/e/`, `p/index.md` at `p/`.
+        url_root="../" * (depth + (0 if page.path == "index" or page.path.endswith("/index") else 1)),
         resolve=resolve,
         t=lambda text: text.get(lang),
     )
@@ -416,13 +443,14 @@ def render_page(env: jinja2.Environment, page: Page, lang: str) -> str:
 
 
 def render_site(cat: Catalogue, docs: Path, *, write: bool = True) -> RenderResult:
-    """Render every page in both languages; write only what changed and prune stale pages."""
+    """Render every page in both languages into `docs/<lang>/`; write only what changed and prune
+    stale pages (hand-written files under `docs/assets/` are never touched)."""
     env = _env()
     result = RenderResult()
     wanted: set[Path] = set()
     for page in pages(cat):
         for lang in LANGS:
-            target = docs / f"{page.path}.{lang}.md"
+            target = docs / lang / f"{page.path}.md"
             wanted.add(target)
             text = render_page(env, page, lang)
             result.total += 1
@@ -442,8 +470,8 @@ def render_site(cat: Catalogue, docs: Path, *, write: bool = True) -> RenderResu
     return result
 
 
-def nav(cat: Catalogue) -> list[Any]:
-    """The site navigation: fixed pages, then the providers, each a section (titles in Japanese).
+def nav(cat: Catalogue, lang: str) -> list[Any]:
+    """The site navigation of one language: fixed pages, then the providers, each a section.
 
     The providers sit under one top-level section: with `navigation.sections`, top-level sections
     are always expanded, so per-provider top-level sections would put every entry of the site into
@@ -458,7 +486,7 @@ def nav(cat: Catalogue) -> list[Any]:
         section = [f"{g.provider}/index.md"]
         section += [f"{g.provider}/{p.id}.md" for p in g.pages]
         section += [f"{g.provider}/{e.id}.md" for e in g.entries]
-        providers.append({nav_title(g.name.ja): section})
-    items.append({nav_title(ui()["ja"]["providers"]): providers})
-    items.append("tags.md")
+        providers.append({nav_title(g.name.get(lang)): section})
+    items.append({nav_title(ui()[lang]["providers"]): providers})
+    items += ["reference.md", "tags.md"]
     return items
