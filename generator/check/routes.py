@@ -44,7 +44,9 @@ CLIENTS = ("claude-code", "anthropic-sdk", "openai-sdk", "litellm-sdk", "litellm
 # A guide's checks matter on these routes (`client:provider`, `*` for any); a check's `route`
 # parameter narrows it. Structure of the product, not provider facts.
 GUIDE_ROUTES: dict[str, tuple[str, ...]] = {
-    "anthropic": ("anthropic-sdk:*", "openhands:anthropic", "litellm-sdk:anthropic"),
+    # OpenHands and LiteLLM routes to Anthropic are judged by their own guides' checks (one finding per
+    # value, not two); the Anthropic guide follows the SDK.
+    "anthropic": ("anthropic-sdk:*",),
     "claude-code": ("claude-code:*",),
     "bedrock": ("*:bedrock", "*:mantle"),
     "vertex": ("*:vertex",),
