@@ -283,8 +283,6 @@ def renderings(secret: str) -> set[str]:
     """Every way `secret` may be spelled in an output: raw, escaped by `repr` (of the text or of its
     bytes, as httpx reports an illegal header value), by JSON, by URL encoding, by the report's
     table, by `clean`, and each of these once more inside a JSON string."""
-    from urllib.parse import quote, quote_plus
-
     raw = secret.encode("utf-8", "surrogateescape") if _encodable(secret) else None
     base = {secret, repr(secret)[1:-1], clean(secret), secret.replace("|", "\\|")}
     if raw is not None:
@@ -298,11 +296,16 @@ def renderings(secret: str) -> set[str]:
             once,
             json.dumps(form)[1:-1],
             json.dumps(once, ensure_ascii=False)[1:-1],  # a JSON message inside a JSON document
-            quote(form, safe=""),
-            quote(form),
-            quote_plus(form),
+            *_quoted(form),
         }
     return {form for form in out if len(form) >= _MIN_SECRET}
+
+
+def _quoted(form: str) -> tuple[str, ...]:
+    from urllib.parse import quote, quote_plus
+
+    raw = form.encode("utf-8", "surrogatepass")  # a lone surrogate is still spelled somehow
+    return quote(raw, safe=""), quote(raw), quote_plus(raw)
 
 
 def _encodable(text: str) -> bool:

@@ -231,7 +231,10 @@ class Route(NamedTuple):
 
 def endpoint_of(url: str) -> str | None:
     """`scheme://host[:port][/path]` of a URL: userinfo, query and fragment dropped."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # an unclosed IPv6 bracket: no endpoint any client could reach
+        return None
     if not parts.scheme or not parts.hostname:
         return None
     host = parts.hostname
@@ -245,7 +248,10 @@ def endpoint_of(url: str) -> str | None:
 
 
 def host_of(url: str | None) -> str:
-    return (urlsplit(url).hostname or "").lower() if url else ""
+    try:
+        return (urlsplit(url).hostname or "").lower() if url else ""
+    except ValueError:
+        return ""
 
 
 class _Reader:

@@ -148,10 +148,16 @@ def _glossary(root: Path, problems: list[Problem]) -> Glossary | None:
 
 
 def _read(path: Path, shown: str, problems: list[Problem]) -> Marked | None:
+    from generator.check.bounded import MiB, Refused, read_regular
+
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        problems.append(Problem(shown, 1, f"cannot read file: {exc.strerror}"))
+        # A FIFO or a device named *.yaml would block or never end; a guide is a few hundred KB.
+        raw = read_regular(path, 8 * MiB)
+    except Refused as exc:
+        problems.append(Problem(shown, 1, f"cannot read file: {exc}"))
+        return None
+    if raw is None:
+        problems.append(Problem(shown, 1, "cannot read file: it disappeared"))
         return None
     try:
         text = raw.decode("utf-8")
