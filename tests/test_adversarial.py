@@ -97,6 +97,10 @@ def write(path: Path, text: str | bytes) -> Path:
 def fresh_plan() -> None:
     """The compiled plan up to date, as an installed wheel has it: the deadline tests time `check`,
     not a plan compiled from the guides because a module changed since the last build."""
+    freshen_plan()
+
+
+def freshen_plan() -> None:
     from generator.check.plan import load_plan, write_plan
     from generator.kb.catalogue import load_catalogue
 
@@ -427,7 +431,8 @@ def test_special_files_are_refused_with_a_finding(
     else:
         path.symlink_to("/dev/zero" if special == "dev-zero" else "/dev/tty")
     env = {"CLAUDE_CODE_USE_BEDROCK": "1", "CLAUDE_CODE_USE_VERTEX": "1"}
-    r = run(["check", "--json", "--timeout", "2", "--deadline", "6"], home, cwd, env, timeout=20)
+    every = ["anthropic", "claude-code", "bedrock", "vertex", "litellm", "openhands"]  # named: all run
+    r = run(["check", *every, "--json", "--timeout", "2", "--deadline", "6"], home, cwd, env, timeout=20)
     assert r.took < 8, r.took
     if special != "folder" or rel.endswith(".env"):
         assert "not a regular file" in r.out or "is a folder" in r.out, r.out[-3000:]
@@ -464,12 +469,15 @@ def test_long_values_do_not_make_patterns_slow(box: tuple[Path, Path]) -> None:
 
 def test_deadline_bounds_the_whole_process(box: tuple[Path, Path]) -> None:
     home, cwd = box
+    freshen_plan()  # other work may have changed a module since: time check, not a compile
     with serve(silent) as srv:
         env = {"ANTHROPIC_API_KEY": KEY, "ANTHROPIC_BASE_URL": srv.base}
         t0 = time.monotonic()
         r = run(["check", "--json", "--timeout", "30", "--deadline", "2"], home, cwd, env, timeout=40)
         took = time.monotonic() - t0
-    assert took < 2 + GRACE + 0.3, took  # 0.3 s: starting the interpreter, before the deadline counts
+    # The deadline counts from the first line of our code; starting the interpreter comes before it
+    # (0.1 s on an idle machine, more on a busy one).
+    assert took < 2 + GRACE + 1.0, took
     doc = json.loads(r.out)
     assert doc["summary"]["error"] >= 1
 
@@ -627,7 +635,7 @@ def test_deleted_working_folder(tmp_path: Path) -> None:
         {"ANTHROPIC_BASE_URL": "http://[::1"},
         {"ANTHROPIC_BASE_URL": "http://[::1]:9/"},
         {"ANTHROPIC_BASE_URL": "http://user:pa ss@127.0.0.1:9\r\nX-Injected: 1"},
-        {"ANTHROPIC_BASE_URL": "ht!tp://\x00/"},
+        {"ANTHROPIC_BASE_URL": "ht!tp://\x01/"},
         {"ANTHROPIC_BASE_URL": "http://" + "a" * 300 + ".com"},
         {"ANTHROPIC_API_KEY": "sk-ant-\r\nX-Injected: yes"},
         {"ANTHROPIC_API_KEY": "sk-ant-é-" + "x" * 30},

@@ -23,7 +23,7 @@ def find_config(p: LitellmConfigParams, env: Environment) -> Path | None:
         try:
             raw = read_regular(candidate)
         except Refused:
-            continue  # a FIFO, a device or a huge file found by its name alone is no LiteLLM config
+            return candidate  # a FIFO, a device, a huge file: read_yaml reports why it is not read
         if raw is not None and b"model_list" in raw:
             return candidate
     return None
