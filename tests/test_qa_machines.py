@@ -39,7 +39,7 @@ import yaml
 
 ROOT = Path(__file__).parent / "fixtures" / "qa_machines"
 MACHINES = sorted(p.name for p in ROOT.iterdir() if (p / "expected.yaml").is_file())
-ASPECTS = ("route", "failing", "first", "fix", "text", "safety")
+ASPECTS = ("route", "failing", "first", "fix", "text", "safety", "consistent")
 # Control characters other than line feed and tab never reach the terminal.
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x9b]")
 PUBLIC_PREFIX = re.compile(r"sk-ant-[a-z]+\d\d-|sk-or-v1-|sk-ant-|sk-|AKIA|ABSK")
@@ -267,6 +267,28 @@ def check_safety(exp: dict[str, Any], r: Run) -> None:
     assert not [p for p in r.leftovers if p != exp.get("no_file")], r.leftovers
 
 
+def check_consistent(exp: dict[str, Any], r: Run) -> None:
+    """No value is accepted by one check and rejected by another (issue 14: no contradictions)."""
+    verdicts: dict[tuple[str, str], dict[str, set[str]]] = {}
+    for f in r.doc.get("findings", []):
+        ev = f.get("evidence") or {}
+        if f["status"] not in ("pass", "fail") or not isinstance(ev.get("value"), str):
+            continue
+        key = (str(ev.get("var")), ev["value"])
+        verdicts.setdefault(key, {}).setdefault(f["status"], set()).add(f["id"])
+    both = {k: v for k, v in verdicts.items() if len(v) == 2}
+    assert not both, both
+    # A route that sends no credential is not failed for a missing one.
+    for route in r.doc.get("routes", []):
+        if route.get("auth") == "none":
+            missing = {"bedrock/credentials-present", "vertex/adc-file", "anthropic/api-key-present"}
+            assert not _ids(r, "fail") & missing, (
+                route["client"],
+                route["provider"],
+                _ids(r, "fail") & missing,
+            )
+
+
 CHECKS = {
     "route": check_route,
     "failing": check_failing,
@@ -274,6 +296,7 @@ CHECKS = {
     "fix": check_fix,
     "text": check_text,
     "safety": check_safety,
+    "consistent": check_consistent,
 }
 
 
@@ -285,6 +308,7 @@ def _applies(exp: dict[str, Any], aspect: str) -> bool:
         "fix": ("fix_words", "source_suffix"),
         "text": ("max_lines", "text_words", "text_absent"),
         "safety": ("note",),
+        "consistent": ("note",),
     }[aspect]
     return any(k in exp for k in keys)
 
