@@ -7,6 +7,7 @@ passed in explicitly instead, so the probe sees exactly the machine the `Environ
 from __future__ import annotations
 
 import importlib
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -121,6 +122,11 @@ def _aws_session(keys: _StaticKeys) -> Any:
     return session
 
 
+def _left(env: Environment, started: float) -> float:
+    """What remains of the probe's timeout: importing the SDK and reading its files count too."""
+    return max(0.1, env.timeout - (time.monotonic() - started))
+
+
 def _region(env: Environment, p: CloudCallParams) -> str:
     for var in ("AWS_REGION", "AWS_DEFAULT_REGION"):
         value = env.settings.resolve(var, p.sources).value
@@ -152,6 +158,7 @@ def _unavailable(env: Environment, values: dict[str, str], *modules: str) -> Res
 
 
 def aws_call(p: CloudCallParams, env: Environment) -> Result:
+    started = time.monotonic()
     values = dict.fromkeys(KINDS["aws-call"].values, "-")
     skipped = _unavailable(env, values, "botocore.config", "botocore.exceptions", "botocore.parsers")
     if skipped:
@@ -188,7 +195,7 @@ def aws_call(p: CloudCallParams, env: Environment) -> Result:
     try:
         if p.call == "caller-identity":
             ident = within(
-                env.timeout,
+                _left(env, started),
                 lambda: session.create_client(
                     "sts", config=config, endpoint_url=_endpoint(env, p, "sts")
                 ).get_caller_identity(),
@@ -197,7 +204,7 @@ def aws_call(p: CloudCallParams, env: Environment) -> Result:
             values.update(account=str(ident.get("Account", "-")), arn=str(ident.get("Arn", "-")))
             return Result("ok", values, {"account": values["account"]})
         listed = within(
-            env.timeout,
+            _left(env, started),
             lambda: session.create_client(
                 "bedrock", config=config, endpoint_url=_endpoint(env, p, "bedrock")
             ).list_inference_profiles(maxResults=1000),
@@ -216,8 +223,8 @@ def aws_call(p: CloudCallParams, env: Environment) -> Result:
             if "." in profile.split("anthropic.")[0] and profile not in ids:
                 return Result("not-listed", values, {"region": region, "count": len(ids)})
         return Result("ok", values, {"region": region, "count": len(ids)})
-    except Overrun as exc:
-        values["error"] = str(exc)
+    except Overrun:
+        values["error"] = f"no complete answer within {env.timeout:g} s"
         return Result("unreachable", values)
     except botocore.exceptions.NoCredentialsError:
         return Result("no-credentials", values)
@@ -254,6 +261,7 @@ def aws_call(p: CloudCallParams, env: Environment) -> Result:
 
 
 def gcp_refresh(p: CloudCallParams, env: Environment) -> Result:
+    started = time.monotonic()
     """Refresh the Application Default Credentials once, as the Vertex clients will."""
     values = dict.fromkeys(KINDS["gcp-call"].values, "-")
     skipped = _unavailable(
@@ -277,9 +285,9 @@ def gcp_refresh(p: CloudCallParams, env: Environment) -> Result:
         def request(*args: Any, **kwargs: Any) -> Any:
             return transport(*args, **{**kwargs, "timeout": env.timeout})  # its default is 120 s
 
-        within(env.timeout, lambda: credentials.refresh(request), "cloud-probe")
-    except Overrun as exc:
-        values["error"] = str(exc)
+        within(_left(env, started), lambda: credentials.refresh(request), "cloud-probe")
+    except Overrun:
+        values["error"] = f"no complete answer within {env.timeout:g} s"
         return Result("unreachable", values)
     except google.auth.exceptions.RefreshError as exc:
         values["error"] = clip(str(exc))
