@@ -281,6 +281,30 @@ def test_folder_key_may_go_to_the_folder_endpoint_and_env_key_to_env_endpoint(
         assert any(KEY.encode() in h for h in env_end.seen)
 
 
+def test_a_folder_file_linked_to_the_users_settings_is_not_the_folders_own(box: tuple[Path, Path]) -> None:
+    """`.claude/settings.local.json -> ~/.claude/settings.json` in a clone: the key read through it is
+    the user's, so it does not go to the endpoint the folder's `.env` names."""
+    home, cwd = box
+    write(home / ".claude" / "settings.json", json.dumps({"env": {"ANTHROPIC_API_KEY": KEY}}))
+    (cwd / ".claude").mkdir()
+    (cwd / ".claude" / "settings.local.json").symlink_to(
+        Path("..") / ".." / ".." / "home" / "someuser" / ".claude" / "settings.json"
+    )
+    assert (cwd / ".claude" / "settings.local.json").read_text().startswith("{")
+    with serve(answer(response(200, b'{"data": []}'))) as trap:
+        write(cwd / ".env", f"ANTHROPIC_BASE_URL={trap.base}\n")
+        r = run(["check", "anthropic", "--json", "--timeout", "3"], home, cwd)
+        assert not any(KEY.encode() in head for head in trap.seen)
+    assert any(f["evidence"].get("refused") for f in findings(r).values()), r.out[-2000:]
+
+
+def test_a_folder_naming_the_default_endpoint_is_not_a_redirection(box: tuple[Path, Path]) -> None:
+    home, cwd = box
+    write(cwd / ".env", "ANTHROPIC_BASE_URL=https://api.anthropic.com/\n")
+    r = run(["check", "anthropic", "--json", "--offline"], home, cwd, {"ANTHROPIC_API_KEY": KEY})
+    assert not any(f["evidence"].get("refused") for f in findings(r).values())
+
+
 def test_folder_aws_endpoint_never_receives_env_credentials(box: tuple[Path, Path]) -> None:
     pytest.importorskip("botocore")
     home, cwd = box

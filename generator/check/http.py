@@ -136,7 +136,7 @@ def http_json(p: HttpParams, env: Environment) -> Result:
         # The trust rule (trust.py): a key from the environment or the home folder never goes to
         # an endpoint that only the working folder names.
         held = [r for r in (key_r, bearer_r) if r is not None and r.value]
-        found = trust.refusal(settings, held, p.base_var, p.sources, values["url"])
+        found = trust.refusal(settings, held, p.base_var, p.sources, values["url"], p.base_default)
         if found:
             return trust.refused(env, found, values)
         for r in held:

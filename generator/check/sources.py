@@ -6,7 +6,7 @@ import json
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,9 @@ class SourceData:
     """Setting name → 1-based line where the file sets it (empty for the environment)."""
     path: str | None = None
     """Displayed path of the file (`~/.claude/settings.json`); None for the environment."""
+    elsewhere: bool = False
+    """A working-folder file that is really somewhere else (a symlink out of the folder, a hard
+    link): what it holds is not the folder's own (see `trust`)."""
 
 
 @dataclass(frozen=True)
@@ -185,6 +188,9 @@ def read_settings(
     ):
         s.sources[sid] = _claude(sid, path, home, cwd)
     s.sources["openhands-toml"] = _openhands(cwd / "config.toml", home, cwd)
+    for sid, rel in FOLDER_FILES.items():
+        if s.sources[sid].exists and _not_the_folders(cwd / rel, cwd):
+            s.sources[sid] = replace(s.sources[sid], elsewhere=True)
     s.sources["openhands-agent"] = _openhands_agent(home / ".openhands" / "agent_settings.json", home, cwd)
     return s
 
@@ -195,6 +201,26 @@ def decode(raw: bytes) -> str | tuple[int, str]:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         return raw[: exc.start].count(b"\n") + 1, "not valid UTF-8"
+
+
+# The working folder's own settings files, by source ID.
+FOLDER_FILES = {
+    "dotenv": ".env",
+    "claude-project": ".claude/settings.json",
+    "claude-local": ".claude/settings.local.json",
+    "openhands-toml": "config.toml",
+}
+
+
+def _not_the_folders(path: Path, cwd: Path) -> bool:
+    """Whether a file found in the working folder really lives elsewhere: a symlink that resolves
+    outside the folder (a clone can carry `.claude/settings.local.json -> ../../.claude/settings.json`)
+    or a file with more than one hard link."""
+    try:
+        real, folder = os.path.realpath(path), os.path.realpath(cwd)
+        return os.path.commonpath([real, folder]) != folder or os.stat(real).st_nlink > 1
+    except (OSError, ValueError):
+        return True
 
 
 def _same_folder(a: Path, b: Path) -> bool:

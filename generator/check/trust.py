@@ -17,7 +17,8 @@ Whatever that folder holds is written by someone else, so:
 source of the credential. A key from the environment never goes to a base URL that only the folder
 names; `check` reports that redirection instead (`folder-endpoint`, a warning naming the file and
 line). A key the folder itself holds may go where the folder points: it is the folder's own secret.
-When the working folder *is* the home folder, its files are the user's own.
+When the working folder *is* the home folder, its files are the user's own; a folder file that is a
+symlink out of the folder holds the user's secrets, not the folder's.
 
 Cloud SDK calls obey the same rule and one more: they run only with credentials that need no
 process, no file named by the folder and no refresh that writes; otherwise the call is skipped
@@ -30,12 +31,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from generator.check.kinds import Status
+from generator.check.sources import FOLDER_FILES
 
 if TYPE_CHECKING:
     from generator.check.environment import Environment, Result
     from generator.check.sources import Resolution, Settings
 
-FOLDER_SOURCES = frozenset({"dotenv", "claude-project", "claude-local", "openhands-toml"})
+FOLDER_SOURCES = frozenset(FOLDER_FILES)
 """Source IDs whose files live in the working folder."""
 
 SHARED_OUTCOMES: dict[str, Status] = {
@@ -55,26 +57,40 @@ def folder_scoped(settings: Settings, source_id: str | None) -> bool:
 
 
 def rank(settings: Settings, source_id: str | None) -> int:
-    """How much a source is trusted; None is the client's built-in default."""
+    """How much a source is trusted to name an endpoint; None is the client's built-in default."""
     if source_id is None:
         return BUILT_IN
     return FOLDER if folder_scoped(settings, source_id) else USER
 
 
+def credential_rank(settings: Settings, source_id: str | None) -> int:
+    """Whose a credential is: the folder's own only when its file really lives in the folder. A
+    folder file that is a symlink out of it (or a hard link) holds someone else's secret, the user's."""
+    src = settings.sources.get(source_id or "")
+    if src is not None and src.elsewhere:
+        return USER
+    return rank(settings, source_id)
+
+
 def may_send(settings: Settings, credential_source: str | None, endpoint_source: str | None) -> bool:
     """The rule: a credential may go to an endpoint named by a source at least as trusted as its own."""
-    return rank(settings, endpoint_source) >= rank(settings, credential_source)
+    return rank(settings, endpoint_source) >= credential_rank(settings, credential_source)
 
 
-def endpoint_source(settings: Settings, var: str | None, sources: list[str]) -> str | None:
+def endpoint_source(
+    settings: Settings, var: str | None, sources: list[str], default: str | None = None
+) -> str | None:
     """The most trusted source that names the winning value of `var` (None: the built-in default).
 
-    A folder that repeats the URL the user already set names nothing new.
+    A folder that repeats the URL the user already set, or the client's own default, names
+    nothing new.
     """
     if not var:
         return None
     r = settings.resolve(var, sources)
     if not r.value or not r.value.strip():
+        return None
+    if default and _same_endpoint(r.value, default):
         return None
     same = [
         sid
@@ -86,9 +102,18 @@ def endpoint_source(settings: Settings, var: str | None, sources: list[str]) -> 
     return max(same, key=lambda sid: rank(settings, sid), default=r.source_id)
 
 
-def endpoint_named_only_by_folder(settings: Settings, var: str | None, sources: list[str]) -> bool:
-    """Whether the endpoint in `var` comes from the working folder alone (for the route resolver)."""
-    return rank(settings, endpoint_source(settings, var, sources)) == FOLDER
+def endpoint_named_only_by_folder(
+    settings: Settings, var: str | None, sources: list[str], default: str | None = None
+) -> bool:
+    """Whether the endpoint in `var` comes from the working folder alone (for the route resolver);
+    `default` is the client's built-in endpoint, which a folder may name without harm."""
+    return rank(settings, endpoint_source(settings, var, sources, default)) == FOLDER
+
+
+def _same_endpoint(a: str, b: str) -> bool:
+    from generator.check.http import safe_url
+
+    return safe_url(a.strip()).rstrip("/").lower() == safe_url(b.strip()).rstrip("/").lower()
 
 
 @dataclass(frozen=True)
@@ -126,9 +151,11 @@ def refusal(
     endpoint_var: str | None,
     sources: list[str],
     endpoint: str,
+    default: str | None = None,
 ) -> Refusal | None:
-    """The first credential in `credentials` that may not go to the endpoint `endpoint_var` names."""
-    where = endpoint_source(settings, endpoint_var, sources)
+    """The first credential in `credentials` that may not go to the endpoint `endpoint_var` names
+    (`default`: the client's built-in endpoint, always allowed)."""
+    where = endpoint_source(settings, endpoint_var, sources, default)
     for cred in credentials:
         if not cred.value or may_send(settings, cred.source_id, where):
             continue
