@@ -810,3 +810,33 @@ def test_process_leaves_nothing_behind(box: tuple[Path, Path]) -> None:
 @contextmanager
 def _nothing() -> Iterator[None]:
     yield
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"[" * 200_000,
+        b'{"data": [' + b"9" * 5000 + b"]}",
+        b'{"error": {"message": "' + b"\\u001b" * 1000 + b'"}}',
+    ],
+)
+def test_hostile_json_bodies_are_findings_not_crashes(box: tuple[Path, Path], body: bytes) -> None:
+    home, cwd = box
+    with serve(answer(response(200, body, {"content-type": "application/json"}))) as srv:
+        env = {"ANTHROPIC_API_KEY": KEY, "ANTHROPIC_BASE_URL": srv.base}
+        r = run(["check", "anthropic/models-endpoint", "--json", "--timeout", "3"], home, cwd, env)
+    (f,) = findings(r).values()
+    assert f["status"] in ("pass", "fail"), f
+    assert "\x1b" not in r.out
+
+
+def test_explain_reads_a_bounded_standard_input(box: tuple[Path, Path]) -> None:
+    home, cwd = box
+    env = {**_base_env(home)}
+    argv = " ".join([sys.executable, "-m", "generator", "explain", "-"])
+    t0 = time.monotonic()
+    proc = subprocess.run(
+        ["sh", "-c", f"{argv} < /dev/zero"], capture_output=True, cwd=cwd, env=env, timeout=60
+    )
+    assert time.monotonic() - t0 < 20 and proc.returncode in (0, 1, 2), proc.stderr[-500:]
+    assert b"Traceback" not in proc.stderr

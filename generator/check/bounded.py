@@ -174,6 +174,11 @@ def guard_process(deadline: float | None = None) -> None:
         if reconfigure is not None:
             with contextlib.suppress(Exception):
                 reconfigure(errors="llm-doctor-escape")
+    if _AS_PROCESS:
+        import logging
+
+        # Library warnings become log records, which are masked like every other output.
+        logging.captureWarnings(True)
     if deadline is not None and _AS_PROCESS:
         timer = threading.Timer(
             max(0.1, deadline + 0.4 - (time.monotonic() - STARTED)), _overrun, (deadline,)

@@ -193,7 +193,7 @@ def http_json(p: HttpParams, env: Environment) -> Result:
     if text.strip():
         try:
             data = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: a body nested thousands deep
             if status < 300:
                 values["detail"] = clip(text.strip(), 80)
                 return Result("bad-json", values, ev) if p.list_field else Result("ok", values, ev)

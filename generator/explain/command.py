@@ -64,7 +64,9 @@ def _read_text(arg: str | None, labels: dict[str, str]) -> str:
     if sys.stdin.isatty():
         print(labels["explain_stdin"], file=sys.stderr)
     # Bytes, so a paste in another encoding or with a stray byte still reads.
-    raw = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
+    # At most 1 MB: `explain - < /dev/zero` must end, and no error message is longer.
+    limit = 1024 * 1024
+    raw = sys.stdin.buffer.read(limit) if hasattr(sys.stdin, "buffer") else sys.stdin.read(limit).encode()
     return raw.decode("utf-8", errors="replace")
 
 
