@@ -63,7 +63,7 @@ class Run:
     cwd: str
     """The temporary working folder used."""
     leftovers: tuple[str, ...]
-    """Files the run left in the working folder that were not in the fixture."""
+    """Files (under home/ or cwd/) the run created, changed or removed."""
 
 
 def expected(name: str) -> dict[str, Any]:
@@ -82,6 +82,15 @@ def _copy(src: Path, dst: Path, subst: dict[str, str]) -> None:
             p.write_text(text, encoding="utf-8")
 
 
+def _snapshot(base: Path) -> dict[str, tuple[int, int]]:
+    """Every file under the machine's home and working folder → (size, mtime_ns): a write shows."""
+    out = {}
+    for p in base.rglob("*"):
+        st = p.lstat()
+        out[str(p.relative_to(base))] = (st.st_size, st.st_mtime_ns)
+    return out
+
+
 @cache
 def run(name: str, tmp: str) -> Run:
     exp = expected(name)
@@ -90,7 +99,7 @@ def run(name: str, tmp: str) -> Run:
     subst = {"@HOME@": str(home), "@CWD@": str(cwd)}
     _copy(ROOT / name / "home", home, subst)
     _copy(ROOT / name / "cwd", cwd, subst)
-    before = {str(p.relative_to(cwd)) for p in cwd.rglob("*")}
+    before = _snapshot(base)
     env_file = json.loads((ROOT / name / "env.json").read_text(encoding="utf-8"))
     env = {"PATH": "/usr/bin:/bin", "HOME": str(home)}
     for k, v in env_file.items():
@@ -109,7 +118,7 @@ def run(name: str, tmp: str) -> Run:
         doc = json.loads(pj.stdout.decode("utf-8"))
     except ValueError:
         doc = {"routes": [], "findings": [], "unparsed": pj.stdout.decode("utf-8", "replace")}
-    after = {str(p.relative_to(cwd)) for p in cwd.rglob("*")}
+    after = _snapshot(base)
     return Run(
         code=pj.returncode,
         doc=doc,
@@ -117,7 +126,7 @@ def run(name: str, tmp: str) -> Run:
         stderr=(pj.stderr + pt.stderr).decode("utf-8", "replace"),
         home=str(home),
         cwd=str(cwd),
-        leftovers=tuple(sorted(after - before)),
+        leftovers=tuple(sorted(k for k in after.keys() | before.keys() if after.get(k) != before.get(k))),
     )
 
 
@@ -264,7 +273,7 @@ def check_safety(exp: dict[str, Any], r: Run) -> None:
         assert "@" not in (route.get("endpoint") or "").split("//", 1)[-1], route.get("endpoint")
     if exp.get("no_file"):
         assert not (Path(r.cwd) / exp["no_file"]).exists(), "a program named by the folder was run"
-    assert not [p for p in r.leftovers if p != exp.get("no_file")], r.leftovers
+    assert not r.leftovers, f"check wrote: {r.leftovers}"
 
 
 def check_consistent(exp: dict[str, Any], r: Run) -> None:
