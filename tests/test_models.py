@@ -113,11 +113,21 @@ def test_older_versions_resolve_to_older_models() -> None:
     versions = MODELS["claude_code"]["versions"]
     keys = [tuple(int(x) for x in v["since"].split(".")) for v in versions]
     assert keys == sorted(keys, reverse=True)
-    at_219 = next(v for v in versions if v["since"] == "2.1.219")
-    assert at_219["anthropic"]["opus"] == "claude-opus-5"
-    assert at_219["bedrock"]["opus"] == "anthropic.claude-opus-5"
-    assert at_219["foundry"]["opus"] == "claude-opus-4-6"  # unchanged since the oldest row
-    assert at_219["confirmed"] == []
+    at = {v["since"]: v for v in versions}
+    # Read from each version's npm package (the alias table of its built-in model catalog).
+    assert at["2.1.219"]["anthropic"]["opus"] == "claude-opus-5"
+    assert at["2.1.219"]["bedrock"]["opus"] == "anthropic.claude-opus-5"
+    assert at["2.1.219"]["foundry"]["opus"] == "claude-opus-4-6"  # Foundry keeps Opus 4.6 throughout
+    assert "anthropic" in at["2.1.219"]["confirmed"]
+    assert at["2.1.207"]["mantle"]["opus"] == "anthropic.claude-opus-4-8"
+    assert at["2.1.207"]["anthropic"]["best"] == "claude-fable-5"
+    assert at["2.1.257"]["vertex"]["fable"] == "claude-fable-5-1"
+    assert at["2.1.280"]["bedrock"]["opus"] == "anthropic.claude-opus-5-5"  # all providers but Foundry
+    assert at["2.1.284"]["anthropic"]["sonnet"] == "claude-sonnet-5-5"
+    assert at["2.1.284"]["bedrock"]["sonnet"] == "anthropic.claude-sonnet-4-5-20250929-v1:0"
+    assert at["2.1.293"]["anthropic"]["small"] == "claude-haiku-5-5"
+    assert at["2.1.321"]["anthropic"]["best"] == "claude-opus-5-5"
+    assert at["2.1.170"]["confirmed"] == []
 
 
 def test_guide_examples_name_no_retired_model() -> None:
