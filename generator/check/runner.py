@@ -272,7 +272,10 @@ def finding(
 def crashed(item: Planned, lang: str, exc: BaseException, ms: int, labels: dict[str, str]) -> Finding:
     import traceback  # only when a probe crashed: it pulls in linecache and tokenize
 
-    tb = traceback.format_exception_only(type(exc), exc)[-1].strip()
+    from generator.secrets import clip
+
+    # Masked before it is cut, and one printable line: an exception may quote a settings value.
+    tb = clip(traceback.format_exception_only(type(exc), exc)[-1].strip(), 300)
     return Finding(
         id=item.full_id,
         provider=item.provider,
