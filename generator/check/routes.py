@@ -797,7 +797,8 @@ def _litellm_style(
         prefix, rest = "anthropic", value  # LiteLLM sends bare Claude IDs to Anthropic
     if not value and client == "litellm-sdk":
         # The model is in code: the provider whose key is set is the one the call can reach.
-        for name, (_, own, _) in LITELLM_PROVIDERS.items():
+        for name in ("openrouter", "anthropic", "openai"):
+            own = LITELLM_PROVIDERS[name][1]
             if own and r.get(own) is not None:
                 prefix, rest = name, name
                 break
@@ -849,7 +850,9 @@ def openhands_route(env: Environment, forced: bool) -> Route | None:
 
 
 def litellm_sdk_route(env: Environment, forced: bool) -> Route | None:
-    if not forced and not _shell_used(env.settings, ("LITELLM_MODEL",)):
+    # OPENROUTER_* are read by LiteLLM (`openrouter/` models), not by the OpenAI SDK.
+    names = ("LITELLM_MODEL", "OPENROUTER_API_KEY", "OPENROUTER_API_BASE", "OPENROUTER_MODEL")
+    if not forced and not _shell_used(env.settings, names):
         return None
     return _litellm_style("litellm-sdk", _Reader(env.settings, SHELL), "LITELLM_MODEL", None, None, forced)
 
