@@ -525,7 +525,9 @@ def _alias(r: _Reader, value: str, aliases: Any, resolve: Any) -> tuple[str, boo
     return (target, True) if target else (value, False)
 
 
-def claude_route(env: Environment, facts: Facts, forced: bool, flag_model: str | None = None) -> Route | None:
+def claude_route(
+    env: Environment, facts: Facts, forced: bool, flag_model: str | None = None, assume: str | None = None
+) -> Route | None:
     """Claude Code's request, with the precedence observed in the real client (/work/notes/claude-code-facts.md)."""
     settings = env.settings
     version, binary = claude_version(env.vars, env.home)
@@ -537,6 +539,9 @@ def claude_route(env: Environment, facts: Facts, forced: bool, flag_model: str |
         if r.on(var):
             provider = name
             break
+    else:
+        # `check bedrock` with no switch set: show the route as it would be once the switch is on.
+        provider = assume or provider
     region = project = None
     credential: Credential | None = None
     auth = "unknown"
@@ -897,7 +902,13 @@ def resolve_routes(
     forced = {c for t in named for c in TARGET_CLIENTS.get(t, ())}
     facts = Facts.of(plan)
     routes = [
-        claude_route(env, facts, "claude-code" in forced, model),
+        claude_route(
+            env,
+            facts,
+            "claude-code" in forced,
+            model,
+            next((t for t in ("bedrock", "vertex") if t in named), None),
+        ),
         anthropic_sdk_route(env, "anthropic-sdk" in forced),
         openai_sdk_route(env, "openai-sdk" in forced),
         litellm_sdk_route(env, "litellm-sdk" in forced),
