@@ -68,9 +68,11 @@ _NAMED_ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'", "
 # prompted line's leading `> ` are not part of the message. (NFKC has already made `ℹ` an `i`.)
 _FRAME_GLYPHS = "\u2502\u2503\u254e\u2506\u250a\u23bf\u23fa\u25cf\u273b\u273d\u2736\u2733\u2722\u256d\u256e\u2570\u256f\u251c\u2524\u250c\u2510\u2514\u2518\u2500\u2501\u2550\u254c\u2590\u259b\u259c\u258c\u259d\u2598\u2588\u2718\u2715\u2717\u26a0\u26a1\u276f\u203a"
 _FRAME_LEAD = re.compile("^[ \t]*(?:[" + _FRAME_GLYPHS + "]+[ \t]*|>[ \t]+)+", re.MULTILINE)
-# Starts only where a run of blanks or frame glyphs starts, so a long run is scanned once (linear).
+# The same as `[ \t]*G+[ \t]*$`, but a match may only start where a run of blanks starts, or where
+# a run of glyphs starts with no blank before it: each run is scanned once (linear, not quadratic).
 _FRAME_TAIL = re.compile(
-    "(?<![ \t\u2502\u2503\u256e\u256f\u256d\u2570\u2500\u2501])[ \t]*[\u2502\u2503\u256e\u256f\u256d\u2570\u2500\u2501]+[ \t]*$",
+    "(?:(?<![ \t])[ \t]+|(?<![ \t\u2502\u2503\u256e\u256f\u256d\u2570\u2500\u2501]))"
+    "[\u2502\u2503\u256e\u256f\u256d\u2570\u2500\u2501]+[ \t]*$",
     re.MULTILINE,
 )
 # Box-drawing and block glyphs anywhere (a frame's side in the middle of a pasted row, a TUI's logo
