@@ -73,9 +73,9 @@ def expected(name: str) -> dict[str, Any]:
 
 
 def _copy(src: Path, dst: Path, subst: dict[str, str]) -> None:
-    shutil.copytree(src, dst)
+    shutil.copytree(src, dst, symlinks=True)
     for p in dst.rglob("*"):
-        if p.is_file():
+        if p.is_file() and not p.is_symlink():
             text = p.read_text(encoding="utf-8")
             for k, v in subst.items():
                 text = text.replace(k, v)
