@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 # Names that hold credentials even when no check marks them secret.
-SECRET_NAME = re.compile(r"(KEY|TOKEN|SECRET|PASSWORD|CREDENTIAL|AUTH|PASSWD|COOKIE)", re.I)
+SECRET_NAME = re.compile(r"(KEY|TOKEN|SECRET|PASSWORD|CREDENTIAL|AUTH|PASSWD|COOKIE|HEADERS)", re.I)
 
 # Public prefixes a mask may show whole: they name the kind of key and are printed in every guide.
 PUBLIC_PREFIXES = (
@@ -227,6 +227,25 @@ _LABELLED = re.compile(
 )
 
 
+# A credential header as a server or a library echoes it (`authorization: Bearer abc`); a
+# placeholder (`$ANTHROPIC_API_KEY`, `<key>`, `{key}`) in a guide's fix stays as written.
+_HEADER = re.compile(
+    r"(?i)(\b(?:proxy-)?(?:authorization|x-api-key|api-key|x-goog-api-key)[\"']?\s*[:=]\s*[\"']?"
+    r"(?:bearer\s+|basic\s+)?)([^\s\"',;&<>`()\[\]]{6,})"
+)
+
+
+def _header(m: re.Match[str]) -> str:
+    value = m.group(2)
+    shown = value[0] in "$<{" or "…" in value or value.lower() in ("bearer", "basic")
+    return m.group(0) if shown else m.group(1) + mask(value)
+
+
+def mask_headers(text: str) -> str:
+    """The value of every credential header in `text` masked, however short."""
+    return _HEADER.sub(_header, text) if ":" in text or "=" in text else text
+
+
 def redact_pasted(text: str) -> str:
     """Pasted text shown back (`explain`'s quotes): key shapes, URLs and any value after a
     credential's label masked, however short."""
@@ -361,7 +380,7 @@ class Scrubber:
         return text
 
     def __call__(self, text: str) -> str:
-        return clean_block(redact_urls(mask_shapes(self.mask_known(text))))
+        return clean_block(redact_urls(mask_headers(mask_shapes(self.mask_known(text)))))
 
 
 _ACTIVE: list[Scrubber] = []
@@ -375,7 +394,7 @@ def active() -> Scrubber:
 def clip(text: str, limit: int = 200) -> str:
     """`text` masked (known secrets, key shapes, URL queries), made one printable line, then cut to
     `limit` characters: masking first means a cut never leaves part of a key behind."""
-    done = clean(redact_urls(mask_shapes(active().mask_known(text))))
+    done = clean(redact_urls(mask_headers(mask_shapes(active().mask_known(text)))))
     return done if len(done) <= limit else done[: limit - 1] + "…"
 
 

@@ -185,3 +185,13 @@ def test_no_run_of_a_random_secret_is_ever_printed(
     assert code in (0, 1, 3)
     found = [r for r in runs(secret) if r in printed]
     assert not found, (place, fmt, found[:3])
+
+
+def test_credential_headers_are_masked_however_short_but_placeholders_stay() -> None:
+    scrub = Scrubber()
+    echoed = "{'authorization': 'Bearer abc123xy', 'x-api-key': 'shortk'} Proxy-Authorization: Basic Z2F0ZTpw"
+    out = scrub(echoed)
+    for value in ("abc123xy", "shortk", "Z2F0ZTpw"):
+        assert value not in out, out
+    guide = 'curl -H "x-api-key: $ANTHROPIC_API_KEY" ... sends it as `Authorization: Bearer` or <key>'
+    assert scrub(guide) == guide
