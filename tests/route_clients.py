@@ -375,12 +375,24 @@ class Outcome:
     """`check`'s exit code and stderr tail when it printed no JSON."""
 
 
+def _model_flag(case: Case) -> list[str]:
+    """Claude Code's `--model X`, handed to `check --model X` (the flag outranks every setting)."""
+    if "--model" in case.args:
+        return ["--model", case.args[case.args.index("--model") + 1]]
+    return []
+
+
 def run_check(case: Case, machine: Machine) -> tuple[dict[str, Any] | None, str]:
     """`check --offline --json TARGET` on the case's machine: its document, or why there is none."""
     env = {**machine.env, "PYTHONPATH": str(ROOT)}
     try:
         proc = subprocess.run(
-            [sys.executable, "-m", "generator", "check", "--offline", "--json", TARGET[case.client]],
+            [
+                *(sys.executable, "-m", "generator", "check", "--offline", "--json"),
+                *("--deadline", "60"),  # a busy machine is not what these tests measure
+                *_model_flag(case),
+                TARGET[case.client],
+            ],
             capture_output=True,
             text=True,
             cwd=machine.cwd,
@@ -422,9 +434,12 @@ def _resolved(part: Any) -> Any:
 def assert_route(outcome: Outcome) -> None:
     """The predicted route equals the request the client sent, field by field."""
     case, seen = outcome.case, outcome.observed
-    assert "error" not in seen, f"the client run failed: {seen.get('error')}"
-    assert outcome.check is not None, f"check printed no JSON ({outcome.check_error})"
-    route = _route(outcome.check, case.client)
+    assert "error" not in seen, f"{case.id}: the client run failed: {seen.get('error')}"
+    assert outcome.check is not None, f"{case.id}: check printed no JSON ({outcome.check_error})"
+    try:
+        route = _route(outcome.check, case.client)
+    except AssertionError as exc:
+        raise AssertionError(f"{case.id}: {exc}") from None
     main = seen["main"]
     problems: list[str] = []
 

@@ -21,6 +21,7 @@ from route_clients import (
     WORKERS,
     Case,
     Outcome,
+    assert_route,
     both,
     claude_binary,
     claude_version,
@@ -86,3 +87,12 @@ def test_client_sends_what_the_fixture_records(case: Case, outcomes: dict[str, O
 
 
 PREDICTABLE = [c for c in ALL if c.predictable]
+
+
+PREDICTABLE = [c for c in ALL if c.predictable]
+
+
+@pytest.mark.parametrize("case", PREDICTABLE, ids=[c.id for c in PREDICTABLE])
+def test_route_is_what_the_client_sends(case: Case, outcomes: dict[str, Outcome]) -> None:
+    """`check`'s route for the case equals the request the real client sent, field by field."""
+    assert_route(outcomes[case.id])
