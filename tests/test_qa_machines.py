@@ -39,7 +39,7 @@ import yaml
 
 ROOT = Path(__file__).parent / "fixtures" / "qa_machines"
 MACHINES = sorted(p.name for p in ROOT.iterdir() if (p / "expected.yaml").is_file())
-ASPECTS = ("route", "failing", "first", "fix", "text", "safety", "consistent")
+ASPECTS = ("route", "failing", "first", "fix", "text", "safety", "consistent", "contract")
 # Control characters other than line feed and tab never reach the terminal.
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x9b]")
 PUBLIC_PREFIX = re.compile(r"sk-ant-[a-z]+\d\d-|sk-or-v1-|sk-ant-|sk-|AKIA|ABSK")
@@ -298,6 +298,41 @@ def check_consistent(exp: dict[str, Any], r: Run) -> None:
             )
 
 
+FINDING_KEYS = {"id", "provider", "status", "title", "message", "message_en", "evidence", "source", "fix"}
+FINDING_KEYS |= {"docs_url", "covers", "duration_ms"}
+ROUTE_KEYS = {"client", "provider", "endpoint", "auth", "credential", "model", "small_model", "region"}
+ROUTE_KEYS |= {"project", "settings"}
+CHOICE_KEYS = {"value", "resolved", "setting", "source", "line"}
+
+
+def check_contract(exp: dict[str, Any], r: Run) -> None:
+    """The --json document has the shape DESIGN.md promises."""
+    doc = r.doc
+    assert doc.get("schema_version") == 1
+    assert set(doc.get("summary", {})) == {"pass", "warn", "fail", "skip", "error"}
+    for f in doc["findings"]:
+        assert set(f) >= FINDING_KEYS, FINDING_KEYS - set(f)
+        assert f["status"] in ("pass", "warn", "fail", "skip", "error")
+    for route in doc["routes"]:
+        assert set(route) >= ROUTE_KEYS, ROUTE_KEYS - set(route)
+        assert route["auth"] in ("x-api-key", "bearer", "aws-sigv4", "google-oauth", "none", "unknown")
+        cred = route["credential"]
+        if cred is not None:
+            assert {"setting", "masked", "fingerprint", "source", "line"} <= set(cred)
+            fp = cred["fingerprint"]
+            assert fp is None or re.fullmatch(r"[0-9a-f]{8}", fp), fp
+        for key in ("model", "small_model"):
+            if route[key] is not None:
+                assert set(route[key]) >= CHOICE_KEYS, CHOICE_KEYS - set(route[key])
+        for setting in route["settings"]:
+            assert {"name", "value", "source", "line", "shadowed"} <= set(setting)
+            for sh in setting["shadowed"]:
+                assert {"source", "line"} <= set(sh)
+        endpoint = route["endpoint"]
+        if endpoint is not None:
+            assert re.fullmatch(r"[a-z][a-z0-9+.-]*://[^/?#@\s]+(/[^?#\s]*)?", endpoint), endpoint
+
+
 CHECKS = {
     "route": check_route,
     "failing": check_failing,
@@ -306,6 +341,7 @@ CHECKS = {
     "text": check_text,
     "safety": check_safety,
     "consistent": check_consistent,
+    "contract": check_contract,
 }
 
 
@@ -318,6 +354,7 @@ def _applies(exp: dict[str, Any], aspect: str) -> bool:
         "text": ("max_lines", "text_words", "text_absent"),
         "safety": ("note",),
         "consistent": ("note",),
+        "contract": ("note",),
     }[aspect]
     return any(k in exp for k in keys)
 
