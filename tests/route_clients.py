@@ -86,6 +86,8 @@ class Case:
     """Why the case is there."""
     predictable: bool = True
     """False when the code overrides the environment, which `check` can't see."""
+    pending: str = ""
+    """A known gap in `check`'s prediction: the route test expects it to fail (strictly) until fixed."""
 
 
 def load_cases(name: str) -> list[Case]:
@@ -103,6 +105,7 @@ def load_cases(name: str) -> list[Case]:
             code=c.get("code") or {},
             note=c.get("note", ""),
             predictable=c.get("predictable", True),
+            pending=c.get("pending", ""),
         )
         for c in data["cases"]
     ]

@@ -86,13 +86,20 @@ def test_client_sends_what_the_fixture_records(case: Case, outcomes: dict[str, O
         assert _stable(fresh[part]) == _stable(stored[part]), f"{case.id}: {part} request changed"
 
 
-PREDICTABLE = [c for c in ALL if c.predictable]
+PREDICTABLE = [
+    pytest.param(
+        c,
+        id=c.id,
+        # A known gap fails as expected; once check gets it right the XPASS fails the suite, so
+        # the case's `pending:` is removed with the fix.
+        marks=[pytest.mark.xfail(strict=True, reason=c.pending)] if c.pending else [],
+    )
+    for c in ALL
+    if c.predictable
+]
 
 
-PREDICTABLE = [c for c in ALL if c.predictable]
-
-
-@pytest.mark.parametrize("case", PREDICTABLE, ids=[c.id for c in PREDICTABLE])
+@pytest.mark.parametrize("case", PREDICTABLE)
 def test_route_is_what_the_client_sends(case: Case, outcomes: dict[str, Outcome]) -> None:
     """`check`'s route for the case equals the request the real client sent, field by field."""
     assert_route(outcomes[case.id])
