@@ -143,7 +143,16 @@ KINDS: dict[str, Kind] = {
                 "retired": Status.FAIL,
                 "unknown": Status.WARN,
             },
-            (*_SETTING_VALUES, "dialect", "found_dialect", "suggestion", "default", "retired", "replacement", "model"),
+            (
+                *_SETTING_VALUES,
+                "dialect",
+                "found_dialect",
+                "suggestion",
+                "default",
+                "retired",
+                "replacement",
+                "model",
+            ),
         ),
         Kind(
             "deprecated-setting",
