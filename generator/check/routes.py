@@ -549,8 +549,9 @@ def claude_route(
     gateway_small = False
     anthropic_key = False  # an `sk-ant-api` key (and no token) authenticates the first-party request
     if provider in ("bedrock", "mantle", "anthropic-aws"):
-        # AWS_REGION, then AWS_DEFAULT_REGION, then us-east-1 (the profile's region is not read).
-        region = r.get("AWS_REGION") or r.get("AWS_DEFAULT_REGION")
+        # AWS_REGION, then AWS_DEFAULT_REGION, then the AWS profile's `region` (observed:
+        # `bedrock-profile-region`), then us-east-1.
+        region = r.get("AWS_REGION") or r.get("AWS_DEFAULT_REGION") or _profile_region(env, r)
         name = region.value.strip() if region else "us-east-1"
         if region is None:
             region = Setting("AWS_REGION", name, Origin("default"))
@@ -704,6 +705,22 @@ def _vertex_region(r: _Reader, facts: Facts, model: str) -> Setting | None:
     if not family:
         return None
     return r.get(f"VERTEX_REGION_CLAUDE_{m.group(2).replace('-', '_')}_{family.upper()}")
+
+
+def _profile_region(env: Environment, r: _Reader) -> Setting | None:
+    """The `region` of the AWS profile in use (AWS_PROFILE, else `default`) in the AWS config file."""
+    from generator.check.files import aws_files
+
+    profile = r.get("AWS_PROFILE")
+    name = profile.value.strip() if profile else "default"
+    _, config = aws_files(env.vars, env.home, env.cwd)
+    section = "default" if name == "default" else f"profile {name}"
+    value = ((config.data or {}).get(section) or {}).get("region")
+    if not value:
+        return None
+    found = Setting("region", str(value).strip(), Origin(config.path))
+    r.used["region"] = found
+    return found
 
 
 def _aws_credential(env: Environment, r: _Reader) -> Credential | None:
