@@ -7,16 +7,15 @@ into a temporary folder, writes guides/ there with the real guides' entries clon
 checks that they validate, then measures in child processes:
 
 - render: `python -m generator render` (YAML → Markdown for both languages, cold: empty docs/);
-- project: `mkdocs build --strict` from an empty docs/ (the whole build: the hook renders once,
-  builds the default language and starts the other in a parallel process);
+- project: `mkdocs build --strict` after the render (the whole build: the hook finds the pages up
+  to date, builds the default language and starts the other in a parallel process);
 - toolchain: the same rendered Markdown, navigation and mkdocs.yml built by stock MkDocs + Material
   without the generator: no hook, no overrides, one language after the other (as one `mkdocs build`
   with mkdocs-static-i18n does);
 
 project and toolchain alternately, R times each, and prints medians, their ratio, peak memory, the
-HTML bytes per page and each language's search index. `--profile` adds a cProfile of one project
-build of the default language. Not a test: it prints, it does not assert. `bench/run.py` adds these
-rows to its table through `synthetic_rows()`.
+HTML bytes per page and each language's search index. Not a test: it prints, it does not assert.
+`bench/run.py` adds these rows to its table through `synthetic_rows()`.
 """
 
 from __future__ import annotations
@@ -69,7 +68,7 @@ class Result:
     render: Measure
     """`python -m generator render`, cold."""
     build: Measure
-    """The project's whole `mkdocs build --strict` from an empty docs/ (median run)."""
+    """The project's whole `mkdocs build --strict` after the render (median run)."""
     toolchain: Measure
     """The same pages and config built without the generator (median run)."""
     builds: list[float]
@@ -225,9 +224,8 @@ def measure(
         toolchains: list[Measure] = []
         site = work / "site"
         for _ in range(max(1, runs)):
-            # The project's whole build, from nothing rendered: the hook renders once.
-            for lang in langs:
-                shutil.rmtree(docs / lang, ignore_errors=True)
+            # The project's whole build after `generator render` (the usual flow, and what a second
+            # build or `serve` finds): the hook sees the pages up to date and renders nothing.
             builds.append(
                 run_child(
                     [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", "site"], work, env

@@ -1,1 +1,1 @@
-"""The website: guides → Markdown pages, the MkDocs hook and the fixes static-i18n leaves undone."""
+"""The website: guides → Markdown pages per language, and the MkDocs hook that builds each language."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -29,6 +30,19 @@ def render_command(guides: Path | None, docs: Path | None, *, check: bool) -> in
             from generator.explain.index import write_cli_index
 
             write_cli_index(cat, root)
+    if not check:
+        # Everything a site build would render first, so the build that follows renders nothing.
+        from generator.explain.index import write_explain_files
+        from generator.site.render import STAMP_FILE, nav, site_stamp
+        from generator.site.urls import LANGS
+
+        out = docs or Path("docs")
+        write_explain_files(cat, out, root)
+        for lang in LANGS:
+            (out / f".nav.{lang}.json").write_text(
+                json.dumps(nav(cat, lang), ensure_ascii=False), encoding="utf-8"
+            )
+        (out / STAMP_FILE).write_text(site_stamp(root), encoding="utf-8")
     if check:
         if result.changed:
             for path in result.changed[:20]:

@@ -102,8 +102,19 @@ def _render(root: Path, docs: Path, langs: list[site_i18n.Language]) -> None:
     """Render the pages of every language, the explain index, the check plan and the navigations."""
     from generator.explain.index import write_explain_files
     from generator.kb.catalogue import load_catalogue
-    from generator.site.render import nav, render_site
+    from generator.site.render import STAMP_FILE, nav, render_site, site_stamp
 
+    stamp = site_stamp(root / "guides")
+    stamp_file = docs / STAMP_FILE
+    if (
+        stamp_file.exists()
+        and stamp_file.read_text(encoding="utf-8") == stamp
+        and all((docs / x.locale).is_dir() and (docs / f".nav.{x.locale}.json").exists() for x in langs)
+    ):
+        # Nothing the pages come from changed since they were rendered (by `generator render` or
+        # the last build): no second render, no catalogue to load.
+        log.info("generator: pages up to date")
+        return
     cat = load_catalogue(root / "guides")
     if cat.problems:
         for p in cat.problems:
@@ -120,6 +131,7 @@ def _render(root: Path, docs: Path, langs: list[site_i18n.Language]) -> None:
         _write_if_changed(
             docs / f".nav.{lang.locale}.json", json.dumps(nav(cat, lang.locale), ensure_ascii=False)
         )
+    _write_if_changed(stamp_file, stamp)
     if result.changed or result.removed:
         log.info("generator: %d page(s) written, %d removed", len(result.changed), len(result.removed))
 

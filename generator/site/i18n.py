@@ -23,13 +23,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-# The index file Material's search plugin writes (static-i18n rewrites it with both languages).
+# The index file Material's search plugin writes, in each language's build.
 SEARCH_INDEX = Path("search") / "search_index.json"
 
 
 @dataclass(frozen=True)
 class Language:
-    """One language of the site, as configured for static-i18n."""
+    """One language of the site (`extra.kb_languages` in mkdocs.yml)."""
 
     locale: str
     """`ja` or `en`: the lunr language, the theme language and the URL folder."""

@@ -27,6 +27,9 @@ from generator.kb.model import Entry, Guide, Text
 from generator.site.urls import LANGS, repo_url
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+# What the rendered pages came from (`site_stamp`), written beside them: a build whose stamp still
+# matches renders nothing and loads no catalogue.
+STAMP_FILE = ".render-stamp"
 # Hand-written files under docs/ that rendering must never delete.
 KEEP = ("assets",)
 GENERATED_HEADER = (
@@ -84,7 +87,7 @@ _SCRIPT_URL = re.compile(
 )
 
 
-# Every line break Python knows: mkdocs-static-i18n re-joins each page with `str.splitlines()`.
+# Every line break Python knows: Markdown tools re-join pages with `str.splitlines()` (mkdocs-static-i18n did).
 _BREAKS = re.compile("\r\n|[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
@@ -470,6 +473,12 @@ def render_site(cat: Catalogue, docs: Path, *, write: bool = True) -> RenderResu
     return result
 
 
+# From this many entries on, a provider's entries are grouped by symptom in the navigation: every
+# page carries its whole section, and with `navigation.prune` only the reader's own group is
+# listed in full (a 125-entry section made each page 72 KB of navigation at 1000 entries).
+GROUP_ENTRIES_AT = 40
+
+
 def nav(cat: Catalogue, lang: str) -> list[Any]:
     """The site navigation of one language: fixed pages, then the providers, each a section.
 
@@ -483,10 +492,32 @@ def nav(cat: Catalogue, lang: str) -> list[Any]:
         items.append("models.md")
     providers = []
     for g in cat.guides:
-        section = [f"{g.provider}/index.md"]
+        section: list[Any] = [f"{g.provider}/index.md"]
         section += [f"{g.provider}/{p.id}.md" for p in g.pages]
-        section += [f"{g.provider}/{e.id}.md" for e in g.entries]
+        if len(g.entries) < GROUP_ENTRIES_AT:
+            section += [f"{g.provider}/{e.id}.md" for e in g.entries]
+        else:
+            by_symptom: dict[str, list[str]] = {}
+            for e in g.entries:
+                by_symptom.setdefault(e.symptom, []).append(f"{g.provider}/{e.id}.md")
+            section += [
+                {nav_title(ui()[lang][f"symptom_{symptom}"]): items} for symptom, items in by_symptom.items()
+            ]
         providers.append({nav_title(g.name.get(lang)): section})
     items.append({nav_title(ui()[lang]["providers"]): providers})
     items += ["reference.md", "tags.md"]
     return items
+
+
+def site_stamp(guides: Path) -> str:
+    """What the rendered pages come from: the guides, the generator's code, the templates and the
+    site and repository URLs (the install commands and the paste box's links hold them)."""
+    import zlib
+
+    from generator.paths import content_hash
+    from generator.site.urls import site_url
+
+    templates = "-".join(
+        f"{zlib.crc32(p.read_bytes()):08x}" for p in sorted(TEMPLATES.glob("*")) if p.is_file()
+    )
+    return f"{content_hash(guides)}/{templates}/{site_url()} {repo_url()}"
