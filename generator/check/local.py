@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from typing import TYPE_CHECKING, Any
@@ -219,6 +218,8 @@ def model_id(p: ModelParams, env: Environment) -> Result:
     if not env.models:
         return Result("ok", values, ev)  # no model table: nothing to judge against
     known = mf.known_ids(env.models, dialect)
+    import difflib  # only when a model ID is judged: it costs start-up
+
     close = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
     if close:
         values["suggestion"] = close[0]
