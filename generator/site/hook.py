@@ -92,7 +92,8 @@ def on_config(config: Any, **_: Any) -> Any:
     nav_file = docs / f".nav.{lang}.json"
     if nav_file.exists():
         config["nav"] = json.loads(nav_file.read_text(encoding="utf-8"))
-    solo = child or os.environ.get(SOLO_ENV) == "1" or _STATE.command != "build" or lang != langs[0].locale
+    # `serve` previews one language (KB_SITE_LANG picks which); `build` and `gh-deploy` build all.
+    solo = child or os.environ.get(SOLO_ENV) == "1" or _STATE.command == "serve" or lang != langs[0].locale
     if not solo:
         _start_other_languages(config, [x.locale for x in langs[1:]])
     return config
