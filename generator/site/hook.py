@@ -72,8 +72,21 @@ class _State:
 _STATE = _State()
 
 
-def on_startup(command: str, **_: Any) -> None:
+def on_startup(command: str, dirty: bool = False, **_: Any) -> None:
     _STATE.command = command
+    if command == "serve" and dirty:
+        # `mkdocs serve --dirty` rebuilds only the pages whose Markdown changed (render writes only
+        # those): the one-entry edit loop. MkDocs warns about it, and strict mode would stop on that.
+        logging.getLogger("mkdocs.commands.build").addFilter(_DirtyIsFine())
+
+
+class _DirtyIsFine(logging.Filter):
+    """MkDocs' "dirty build" warning as information: in `serve --dirty` it is what was asked for."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno == logging.WARNING and "'dirty' build" in record.getMessage():
+            record.levelno, record.levelname = logging.INFO, "INFO"
+        return True
 
 
 @event_priority(100)  # before the search plugin reads the theme language
@@ -86,7 +99,8 @@ def on_config(config: Any, **_: Any) -> Any:
         raise PluginError(f"{LANG_ENV}={lang}: not one of the site's languages {[x.locale for x in langs]}")
     child = os.environ.get(CHILD_ENV) == "1"
     if not child:
-        _render(root, docs, langs)
+        # `serve` previews one language: render only that one (the stamp then stays unwritten).
+        _render(root, docs, langs, only=lang if _STATE.command == "serve" else None)
     config["extra"]["kb_site_url"] = _root_url(config["site_url"])
     _set_language(config, lang, docs)
     nav_file = docs / f".nav.{lang}.json"
@@ -99,8 +113,9 @@ def on_config(config: Any, **_: Any) -> Any:
     return config
 
 
-def _render(root: Path, docs: Path, langs: list[site_i18n.Language]) -> None:
-    """Render the pages of every language, the explain index, the check plan and the navigations."""
+def _render(root: Path, docs: Path, langs: list[site_i18n.Language], only: str | None = None) -> None:
+    """Render the pages of every language (or `only` one), the explain index, the check plan and the
+    navigations."""
     from generator.explain.index import write_explain_files
     from generator.kb.catalogue import load_catalogue
     from generator.site.render import STAMP_FILE, nav, render_site, site_stamp
@@ -121,7 +136,7 @@ def _render(root: Path, docs: Path, langs: list[site_i18n.Language]) -> None:
         for p in cat.problems:
             log.error(str(p))
         raise SystemExit(f"{len(cat.problems)} problem(s) in the guides; run: python -m generator validate")
-    result = render_site(cat, docs)
+    result = render_site(cat, docs, langs=(only,) if only else tuple(x.locale for x in langs))
     write_explain_files(cat, docs, root / "guides")  # the paste box's index, and explain's
     from generator.check.plan import write_plan
     from generator.paths import default_guides_dir
@@ -132,7 +147,10 @@ def _render(root: Path, docs: Path, langs: list[site_i18n.Language]) -> None:
         _write_if_changed(
             docs / f".nav.{lang.locale}.json", json.dumps(nav(cat, lang.locale), ensure_ascii=False)
         )
-    _write_if_changed(stamp_file, stamp)
+    if only:
+        stamp_file.unlink(missing_ok=True)  # the other languages were not rendered
+    else:
+        _write_if_changed(stamp_file, stamp)
     if result.changed or result.removed:
         log.info("generator: %d page(s) written, %d removed", len(result.changed), len(result.removed))
 

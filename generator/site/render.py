@@ -445,14 +445,16 @@ def render_page(env: jinja2.Environment, page: Page, lang: str) -> str:
     return header + "\n" + text
 
 
-def render_site(cat: Catalogue, docs: Path, *, write: bool = True) -> RenderResult:
-    """Render every page in both languages into `docs/<lang>/`; write only what changed and prune
-    stale pages (hand-written files under `docs/assets/` are never touched)."""
+def render_site(
+    cat: Catalogue, docs: Path, *, write: bool = True, langs: tuple[str, ...] = LANGS
+) -> RenderResult:
+    """Render every page in `langs` (both languages by default) into `docs/<lang>/`; write only what
+    changed and prune stale pages of those languages (files under `docs/assets/` are never touched)."""
     env = _env()
     result = RenderResult()
     wanted: set[Path] = set()
     for page in pages(cat):
-        for lang in LANGS:
+        for lang in langs:
             target = docs / lang / f"{page.path}.md"
             wanted.add(target)
             text = render_page(env, page, lang)
@@ -465,7 +467,8 @@ def render_site(cat: Catalogue, docs: Path, *, write: bool = True) -> RenderResu
                     target.write_text(text, encoding="utf-8")
     if docs.is_dir():
         for path in sorted(docs.rglob("*.md")):
-            if path.relative_to(docs).parts[0] in KEEP or path in wanted:
+            top = path.relative_to(docs).parts[0]
+            if top in KEEP or path in wanted or (top in LANGS and top not in langs):
                 continue
             result.removed.append(path)
             if write:
