@@ -36,7 +36,7 @@ BASE = f"http://127.0.0.1:{PORT}"
 # Runs at once: a Claude Code run mostly waits on its child processes, so 4 keep 2 cores busy.
 WORKERS = 4
 CLAUDE_TIMEOUT = 30.0
-PYTHON_TIMEOUT = 60.0  # importing litellm alone takes seconds on a busy machine
+PYTHON_TIMEOUT = 90.0  # importing litellm alone takes 5-30 s on a busy machine
 # A prompt hook makes Claude Code call its background (small, fast) model once per turn, so that
 # model shows in the recording; it adds no env, model or credential setting.
 HOOK = {

@@ -83,7 +83,9 @@ def test_client_sends_what_the_fixture_records(case: Case, outcomes: dict[str, O
     fresh = outcomes[case.id].observed
     assert "error" not in fresh, f"{case.id}: the client run failed: {fresh.get('error')}"
     for part in ("main", "background"):
-        assert _stable(fresh[part]) == _stable(stored[part]), f"{case.id}: {part} request changed"
+        assert _stable(fresh[part]) == _stable(stored[part]), (
+            f"{case.id}: {part} request changed (exit {fresh.get('exit')}: {fresh.get('output')!r})"
+        )
 
 
 PREDICTABLE = [

@@ -22,13 +22,13 @@ def call(client: str, code: dict[str, Any]) -> None:
     if client == "anthropic-sdk":
         import anthropic
 
-        anthropic.Anthropic(max_retries=0, timeout=10, **kwargs).messages.create(
+        anthropic.Anthropic(max_retries=0, timeout=30, **kwargs).messages.create(
             model=model, max_tokens=16, messages=MESSAGES
         )
     elif client == "openai-sdk":
         import openai
 
-        openai.OpenAI(max_retries=0, timeout=10, **kwargs).chat.completions.create(
+        openai.OpenAI(max_retries=0, timeout=30, **kwargs).chat.completions.create(
             model=model, messages=MESSAGES
         )
     elif client == "litellm-sdk":
@@ -40,7 +40,7 @@ def call(client: str, code: dict[str, Any]) -> None:
             messages=MESSAGES,
             max_tokens=16,
             num_retries=0,
-            timeout=10,
+            timeout=30,
             **{names[k]: v for k, v in kwargs.items()},
         )
     else:
