@@ -20,6 +20,7 @@ expected.yaml keys (all optional but `note`):
   secrets: strings no output may contain (nor any 12-character run of them)
   online: run without --offline (proxies point at a closed local port, so nothing leaves the machine)
   no_file: a file (relative to cwd) that must not exist after the run
+  max_seconds: wall-time bound of the --json run
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -64,6 +66,8 @@ class Run:
     """The temporary working folder used."""
     leftovers: tuple[str, ...]
     """Files (under home/ or cwd/) the run created, changed or removed."""
+    seconds: float
+    """Wall time of the --json run."""
 
 
 def expected(name: str) -> dict[str, Any]:
@@ -112,7 +116,9 @@ def run(name: str, tmp: str) -> Run:
             env[var] = "http://127.0.0.1:9"
     args = [str(a) for a in exp.get("args") or []]
     cmd = [sys.executable, "-m", "generator", "check", *mode, *args]
+    started = time.monotonic()
     pj = subprocess.run([*cmd, "--json"], cwd=cwd, env=env, capture_output=True, timeout=90, check=False)
+    seconds = time.monotonic() - started
     pt = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, timeout=90, check=False)
     try:
         doc = json.loads(pj.stdout.decode("utf-8"))
@@ -127,6 +133,7 @@ def run(name: str, tmp: str) -> Run:
         home=str(home),
         cwd=str(cwd),
         leftovers=tuple(sorted(k for k in after.keys() | before.keys() if after.get(k) != before.get(k))),
+        seconds=seconds,
     )
 
 
@@ -274,6 +281,8 @@ def check_safety(exp: dict[str, Any], r: Run) -> None:
     if exp.get("no_file"):
         assert not (Path(r.cwd) / exp["no_file"]).exists(), "a program named by the folder was run"
     assert not r.leftovers, f"check wrote: {r.leftovers}"
+    if "max_seconds" in exp:
+        assert r.seconds <= exp["max_seconds"], r.seconds
 
 
 def check_consistent(exp: dict[str, Any], r: Run) -> None:
