@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.check.bounded import guard_process, left, seconds
+from generator.check.bounded import guard_process, seconds
 from generator.contract import USAGE
 
 if TYPE_CHECKING:
@@ -131,7 +131,7 @@ def check_options(args: argparse.Namespace) -> CheckOptions:
         lang=args.lang,
         strict=args.strict,
         timeout=args.timeout,
-        deadline=left(args.deadline),  # the process started a little before the run does
+        deadline=args.deadline,  # counted from the start of the process (bounded.clock_start)
         verbose=args.verbose,
         litellm_config=args.litellm_config,
         guides=args.guides,

@@ -138,6 +138,11 @@ def seconds(text: str) -> float:
 _AS_PROCESS: list[bool] = []
 
 
+def clock_start() -> float:
+    """Where a deadline counts from: the start of the process when `run_main` runs it, else now."""
+    return STARTED if _AS_PROCESS else time.monotonic()
+
+
 def left(deadline: float) -> float:
     """What remains of `deadline` seconds counted from the start of the process (when `run_main`
     runs it; a caller in a longer-lived process gets the whole deadline)."""
