@@ -31,6 +31,7 @@ import shutil
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -138,8 +139,19 @@ def run(name: str, tmp: str) -> Run:
 
 
 @pytest.fixture(scope="module")
-def qa_tmp(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return str(tmp_path_factory.mktemp("qa"))
+def qa_tmp(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> str:
+    tmp = str(tmp_path_factory.mktemp("qa"))
+    # Run the selected machines a few at a time up front (each is two short subprocesses).
+    names = sorted(
+        {
+            item.callspec.params["name"]
+            for item in request.session.items
+            if hasattr(item, "callspec") and "name" in item.callspec.params
+        }
+    )
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        list(pool.map(lambda name: run(name, tmp), names))
+    return tmp
 
 
 def _get(node: Any, dotted: str) -> Any:
