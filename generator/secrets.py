@@ -81,8 +81,24 @@ def _plain(part: str) -> str:
     return "".join(c if c.isascii() and (c.isalnum() or c in "-_./+=") else "*" for c in part)
 
 
+# Switches whose names mention a secret without holding one (`CLAUDE_CODE_SKIP_VERTEX_AUTH=1`).
+_SWITCH = re.compile(
+    r"(^|_)(SKIP|USE|DISABLE|ENABLE|NO)_|_(ENABLED|DISABLED|MODE|TYPE|METHOD|FILE|PATH|URL)$", re.I
+)
+
+
 def is_secret_name(name: str) -> bool:
-    return bool(SECRET_NAME.search(name))
+    return bool(SECRET_NAME.search(name)) and not _SWITCH.search(name)
+
+
+def is_reference(value: str) -> bool:
+    """A value that names where a secret is instead of holding it (`os.environ/KEY`, `${KEY}`, `$KEY`)."""
+    return bool(_REFERENCE.fullmatch(value.strip()))
+
+
+_REFERENCE = re.compile(
+    r"os\.environ/[A-Za-z_][A-Za-z0-9_]{0,100}|\$\{[A-Z_][A-Z0-9_]{0,100}\}|\$[A-Z_][A-Z0-9_]{0,100}"
+)
 
 
 # --- URLs ----------------------------------------------------------------------------------------
@@ -293,6 +309,15 @@ def clean_block(text: str) -> str:
 # --- the scrubber --------------------------------------------------------------------------------
 
 _PLAIN_RUN = re.compile(r"[A-Za-z0-9_\-.]{12,}")
+
+
+def _random_looking(run: str) -> bool:
+    """A run that mixes at least two of lower case, upper case and digits: key material, not a
+    word or a variable name (`ANTHROPIC_API_KEY` inside `os.environ/ANTHROPIC_API_KEY`)."""
+    kinds = (any(c.islower() for c in run), any(c.isupper() for c in run), any(c.isdigit() for c in run))
+    return sum(kinds) >= 2
+
+
 _LINE_BREAK = re.compile("\r\n|[\r\n\x0b\x0c\x85\u2028\u2029]")
 # Very short values would scrub ordinary words; such "secrets" are masked where they are shown.
 _MIN_SECRET = 8
@@ -357,7 +382,7 @@ class Scrubber:
             pieces |= {p.strip() for p in _LINE_BREAK.split(form) if len(p.strip()) >= 8}
             # Long runs of plain characters too: however the characters around them are escaped,
             # these are printed as they are.
-            pieces |= {m.group(0) for m in _PLAIN_RUN.finditer(form)}
+            pieces |= {m.group(0) for m in _PLAIN_RUN.finditer(form) if _random_looking(m.group(0))}
         for piece in pieces:
             if len(piece) < 8 and piece != stripped:
                 continue

@@ -98,7 +98,7 @@ def adc_default_path(home: Path) -> Path:
 
 def secrets_in(parsed: ParsedFile) -> list[str]:
     """Values under secret-looking keys, anywhere in the file, for the output scrubber."""
-    from generator.secrets import is_secret_name
+    from generator.secrets import is_reference, is_secret_name
 
     found: list[str] = []
 
@@ -109,7 +109,7 @@ def secrets_in(parsed: ParsedFile) -> list[str]:
         elif isinstance(node, list):
             for v in node:
                 walk(v, key)
-        elif isinstance(node, str) and is_secret_name(key) and node:
+        elif isinstance(node, str) and is_secret_name(key) and node and not is_reference(node):
             found.append(node)
 
     walk(parsed.data)

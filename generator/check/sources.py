@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.check.bounded import MiB, Refused, read_regular
-from generator.secrets import clean, is_secret_name, mask, url_credentials, url_queries
+from generator.secrets import clean, is_reference, is_secret_name, mask, url_credentials, url_queries
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,12 @@ class Settings:
     def secrets(self) -> list[str]:
         """Every value held under a secret-looking name, and every password inside a URL, for the
         output scrubber."""
-        named = [v for s in self.sources.values() for k, v in s.values.items() if is_secret_name(k) and v]
+        named = [
+            v
+            for s in self.sources.values()
+            for k, v in s.values.items()
+            if is_secret_name(k) and v and not is_reference(v)
+        ]
         in_urls = [
             c
             for s in self.sources.values()
