@@ -17,10 +17,14 @@ expected.yaml keys (all optional but `note`):
   first_any: the first problem printed in text is one of these; first_words: words in that first problem
   fix_words: {check ID | "a|b" | "*": words in its fix}     source_suffix: {check ID | "a|b": "file:line"}
   max_lines, text_words, text_absent: about the text output
-  secrets: strings no output may contain (nor any 12-character run of them)
+  secrets: strings no output may contain (nor any 12-character run after a public prefix like sk-ant-api03-)
+  xfail: {aspect: "QA Dn: reason"} for expectations the product does not meet yet
   online: run without --offline (proxies point at a closed local port, so nothing leaves the machine)
   no_file: a file (relative to cwd) that must not exist after the run
   max_seconds: wall-time bound of the --json run
+Every machine also gets the `safety` (no secret, control character, traceback or write), `consistent` (no
+value both passed and failed; no missing-credential failure on an auth-none route) and `contract` (the
+--json shape of DESIGN.md) aspects.
 """
 
 from __future__ import annotations
