@@ -57,6 +57,15 @@ def test_every_recorded_case_is_compared() -> None:
     assert len(CASES) >= 80
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+@pytest.mark.parametrize(
+    "case",
+    [
+        # A case the resolver does not meet yet carries `pending:`; it must fail until the fix
+        # removes that line (as in test_routes_real_clients.py).
+        pytest.param(c, marks=[pytest.mark.xfail(strict=True, reason=c.pending)] if c.pending else [])
+        for c in CASES
+    ],
+    ids=[c.id for c in CASES],
+)
 def test_route_matches_what_the_client_sent(case: Case, tmp_path: Path) -> None:
     assert_route(Outcome(case, OBSERVED[case.id], predicted(case, tmp_path), ""))

@@ -434,9 +434,17 @@ def claude_version(environ: Mapping[str, str], home: Path) -> tuple[str | None, 
     return None, None
 
 
-def _claude_used(settings: Settings, binary: str | None) -> bool:
+def _claude_used(settings: Settings, binary: str | None, home: Path) -> bool:
     if binary:
         return True
+    # Claude Code leaves its state (~/.claude.json) and a /login's credentials behind even when no
+    # settings file exists; either means the reader uses it. Only their presence is read.
+    for marker in (home / ".claude.json", home / ".claude" / ".credentials.json"):
+        try:
+            if marker.is_file():
+                return True
+        except OSError:
+            continue
     for sid in ("claude-user", "claude-project", "claude-local"):
         src = settings.sources.get(sid)
         if src is not None and src.exists:
@@ -531,7 +539,7 @@ def claude_route(
     """Claude Code's request, with the precedence observed in the real client (/work/notes/claude-code-facts.md)."""
     settings = env.settings
     version, binary = claude_version(env.vars, env.home)
-    if not forced and not _claude_used(settings, binary):
+    if not forced and not _claude_used(settings, binary, env.home):
         return None
     r = _Reader(settings, CLAUDE)
     provider = "anthropic"
