@@ -5,7 +5,7 @@ folder first, with `@HOME@` / `@CWD@` in file text replaced by the copies' paths
 environment besides PATH and HOME, as `env -i` would leave it) and `expected.yaml`, what a user of that
 machine should be told. `python -m generator check --offline [--json]` runs in a subprocess, as the
 independent evaluation runs it. Expectations the product does not meet yet are listed under `xfail:` in
-expected.yaml (aspect → reason naming the defect in /work/notes/qa-check.md); they are strict, so a fix
+expected.yaml (aspect → reason naming the defect in tests/fixtures/qa_machines/DEFECTS.md); they are strict, so a fix
 turns them into XPASS failures and the entry is removed.
 
 expected.yaml keys (all optional but `note`):

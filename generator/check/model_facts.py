@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 Models = Mapping[str, Any]
-"""The `models` block of the compiled plan (shape: /work/notes/models-contract.md, guides/README.md)."""
+"""The `models` block of the compiled plan (shape: guides/README.md)."""
 
 
 @lru_cache(maxsize=64)

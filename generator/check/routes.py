@@ -536,7 +536,7 @@ def _alias(r: _Reader, value: str, aliases: Any, resolve: Any) -> tuple[str, boo
 def claude_route(
     env: Environment, facts: Facts, forced: bool, flag_model: str | None = None, assume: str | None = None
 ) -> Route | None:
-    """Claude Code's request, with the precedence observed in the real client (/work/notes/claude-code-facts.md)."""
+    """Claude Code's request, with the precedence observed in the real client (tests/fixtures/routes/FACTS.md)."""
     settings = env.settings
     version, binary = claude_version(env.vars, env.home)
     if not forced and not _claude_used(settings, binary, env.home):
