@@ -291,6 +291,13 @@ def _secret_name(name: str) -> bool:
     return is_secret_name(name) and name not in ("apiKeyHelper",)
 
 
+def _as_sent(model: Setting | None) -> ModelChoice | None:
+    """A model setting of a client that sends it unchanged (no aliases, no defaults)."""
+    if model is None:
+        return None
+    return ModelChoice(model.value.strip(), model.value.strip(), model.name, model.origin)
+
+
 def _credential(s: Setting) -> Credential:
     value = s.value.strip()
     return Credential(s.name, mask(value), fingerprint(value), s.origin)
@@ -791,9 +798,7 @@ def openai_sdk_route(env: Environment, forced: bool) -> Route | None:
     provider = _provider_of_host(endpoint, "openai", "api.openai.com")
     key = r.get("OPENAI_API_KEY")
     model = r.get("OPENAI_MODEL")
-    choice = (
-        ModelChoice(model.value.strip(), model.value.strip(), model.name, model.origin) if model else None
-    )
+    choice = _as_sent(model)
     return Route(
         "openai-sdk",
         provider,
@@ -901,9 +906,7 @@ def litellm_proxy_route(env: Environment, forced: bool) -> Route | None:
     base = r.get("LITELLM_PROXY_URL")
     key = r.get("LITELLM_API_KEY")
     model = r.get("LITELLM_PROXY_MODEL")
-    choice = (
-        ModelChoice(model.value.strip(), model.value.strip(), model.name, model.origin) if model else None
-    )
+    choice = _as_sent(model)
     return Route(
         "litellm-proxy",
         "gateway",
