@@ -284,6 +284,12 @@ class _Reader:
         s = self.get(name)
         return s if s and s.value.strip().lower() in TRUE else None
 
+    def filled(self, name: str) -> Setting | None:
+        """A credential setting that sends something: a settings file's `""` blanks the shell's value
+        (the documented way to keep a shell key from a gateway) and sends nothing itself."""
+        s = self.get(name)
+        return s if s and s.value.strip() else None
+
 
 def _secret_name(name: str) -> bool:
     from generator.secrets import is_secret_name
@@ -585,8 +591,8 @@ def claude_route(
         }[provider]
         base = r.get(base_var)
         endpoint = endpoint_of(base.value) if base else default_url
-        bearer = r.get("AWS_BEARER_TOKEN_BEDROCK") if provider != "anthropic-aws" else None
-        aws_key = r.get("ANTHROPIC_AWS_API_KEY") if provider == "anthropic-aws" else None
+        bearer = r.filled("AWS_BEARER_TOKEN_BEDROCK") if provider != "anthropic-aws" else None
+        aws_key = r.filled("ANTHROPIC_AWS_API_KEY") if provider == "anthropic-aws" else None
         if r.on(skip_var):
             auth = "none"
         elif aws_key:
@@ -636,7 +642,7 @@ def claude_route(
             endpoint = endpoint_of(base.value)
         elif resource:
             endpoint = f"https://{resource.value.strip()}.services.ai.azure.com/anthropic"
-        key = r.get("ANTHROPIC_FOUNDRY_API_KEY")
+        key = r.filled("ANTHROPIC_FOUNDRY_API_KEY")
         if r.on("CLAUDE_CODE_SKIP_FOUNDRY_AUTH"):
             auth = "none"
         elif key:
@@ -651,10 +657,10 @@ def claude_route(
             provider = "openrouter"
         elif base and host != "api.anthropic.com":
             provider = "gateway"
-        token = r.get("ANTHROPIC_AUTH_TOKEN")
-        key = r.get("ANTHROPIC_API_KEY")
-        helper = r.get("apiKeyHelper")
-        oauth = r.get("CLAUDE_CODE_OAUTH_TOKEN")
+        token = r.filled("ANTHROPIC_AUTH_TOKEN")
+        key = r.filled("ANTHROPIC_API_KEY")
+        helper = r.filled("apiKeyHelper")
+        oauth = r.filled("CLAUDE_CODE_OAUTH_TOKEN")
         # With both set, both headers go out; the route names the x-api-key one.
         if key:
             auth, credential = "x-api-key", _credential(key)
