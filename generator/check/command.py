@@ -62,7 +62,15 @@ def unused_checks(
             out[p["id"]] = p["applies"]["reason"]
     for item in items:
         selectors = item.item["params"].get("route") or []
-        if item.provider in out or item.full_id in named or not selectors:
+        if item.provider in out or item.full_id in named:
+            continue
+        skipped = _auth_skipped(item, env)
+        if skipped:
+            out[item.full_id] = {
+                lang: ui[lang]["cli_auth_skipped"].format(setting=skipped) for lang in ("ja", "en")
+            }
+            continue
+        if not selectors:
             continue
         if not guide_in_use(item.provider, env.routes, selectors):
             shown = ", ".join(f"{r.client}:{r.provider}" for r in env.routes) or "-"
@@ -70,6 +78,25 @@ def unused_checks(
                 lang: ui[lang]["cli_off_route"].format(routes=shown) for lang in ("ja", "en")
             }
     return out
+
+
+# Probe kinds that look for the credential a route signs its requests with.
+CREDENTIAL_KINDS = ("aws-credentials", "gcp-adc", "aws-call", "gcp-call")
+
+
+def _auth_skipped(item: Planned, env: Environment) -> str | None:
+    """The `CLAUDE_CODE_SKIP_*_AUTH` switch that makes a credential check moot: every route in use the
+    check applies to sends no credential because of it (a gateway signs the request instead)."""
+    from generator.check.routes import GUIDE_ROUTES
+
+    if item.item["kind"] not in CREDENTIAL_KINDS:
+        return None
+    selectors = item.item["params"].get("route") or GUIDE_ROUTES.get(item.provider) or []
+    routes = [r for r in env.routes if any(r.matches(sel) for sel in selectors)]
+    switches = [r.auth_switch() for r in routes]
+    if not routes or not all(switches):
+        return None
+    return ", ".join(dict.fromkeys(s for s in switches if s))
 
 
 def settings_named(items: list[Planned]) -> tuple[list[str], set[str]]:

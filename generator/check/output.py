@@ -63,7 +63,7 @@ def route_line(route: Any, L: dict[str, str]) -> str:
     client = f"{route.client} {route.version}" if route.version else route.client
     cred = route.credential
     if cred is None:
-        who = L["cli_route_no_credential"]
+        who = route.auth_switch() or L["cli_route_no_credential"]
     else:
         who = f"{cred.setting}" + (f" {cred.masked}" if cred.masked else "")
         who += f" @ {cred.origin.where()}" if cred.origin.source != "env" else ""

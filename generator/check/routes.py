@@ -213,6 +213,21 @@ class Route(NamedTuple):
     def setting(self, name: str) -> Setting | None:
         return next((s for s in self.settings if s.name == name), None)
 
+    def auth_switch(self) -> str | None:
+        """The `CLAUDE_CODE_SKIP_*_AUTH` switch that leaves the request unsigned, when one is on."""
+        if self.auth != "none":
+            return None
+        return next(
+            (
+                s.name
+                for s in self.settings
+                if s.name.startswith("CLAUDE_CODE_SKIP_")
+                and s.name.endswith("_AUTH")
+                and s.value.strip().lower() in TRUE
+            ),
+            None,
+        )
+
     def as_json(self) -> dict[str, Any]:
         return {
             "client": self.client,
