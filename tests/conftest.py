@@ -19,6 +19,17 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 GUIDES = ROOT / "guides"
 RESEARCH = ROOT.parent / "shared" / "research" / "provider-errors.md"
+# The providers DESIGN.md names: each must have a guide, and a leak test runs all of their checks.
+PROVIDERS = (
+    "anthropic",
+    "claude-code",
+    "bedrock",
+    "vertex",
+    "openrouter",
+    "openai-sdk",
+    "litellm",
+    "openhands",
+)
 
 
 @pytest.fixture

@@ -7,9 +7,7 @@ leaves the machine.
 
 from __future__ import annotations
 
-import datetime
 import gzip
-import ipaddress
 import socket
 import ssl
 import struct
@@ -22,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from certs import Pem
 
 Handler = Callable[[socket.socket, threading.Event, "Server"], None]
 MB = 1024 * 1024
@@ -195,61 +194,6 @@ def intercepting_proxy(tls: ssl.SSLContext) -> Handler:
 
 
 # ---------------------------------------------------------------- certificates
-
-
-@dataclass(frozen=True)
-class Pem:
-    cert: bytes
-    key: bytes
-
-
-def make_cert(
-    *,
-    days: tuple[int, int] = (-1, 30),
-    issuer: Pem | None = None,
-    ca: bool = False,
-    name: str = "127.0.0.1",
-) -> Pem:
-    """A certificate for 127.0.0.1 valid from `days[0]` to `days[1]` days from now."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
-    if issuer is not None:
-        signer = serialization.load_pem_private_key(issuer.key, None)
-        issuer_name = x509.load_pem_x509_certificate(issuer.cert).subject
-    else:
-        signer, issuer_name = key, subject
-    now = datetime.datetime.now(datetime.UTC)
-    builder = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(issuer_name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now + datetime.timedelta(days=days[0]))
-        .not_valid_after(now + datetime.timedelta(days=days[1]))
-        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
-    )
-    if not ca:
-        builder = builder.add_extension(
-            x509.SubjectAlternativeName(
-                [x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName("localhost")]
-            ),
-            critical=False,
-        )
-    cert = builder.sign(signer, hashes.SHA256())  # type: ignore[arg-type]
-    return Pem(
-        cert.public_bytes(serialization.Encoding.PEM),
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        ),
-    )
 
 
 def server_context(pem: Pem) -> ssl.SSLContext:

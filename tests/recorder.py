@@ -13,7 +13,6 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
-import datetime
 import hashlib
 import json
 import os
@@ -29,6 +28,8 @@ import time
 from dataclasses import asdict, dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from certs import Pem, make_cert
 
 MAX_BODY = 16 * 1024 * 1024  # a Claude Code turn carries its whole system prompt and tool list
 MAX_REQUESTS = 200  # a client stuck in a loop must not fill memory
@@ -290,40 +291,9 @@ class Names:
 
 def make_ca(folder: str) -> tuple[str, str]:
     """Write a throwaway certificate authority (cert, key) into folder; clients are told to trust it."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "route recorder test CA")])
-    now = datetime.datetime.now(datetime.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=2))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(
-            x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True
-        )
-        .sign(key, hashes.SHA256())
-    )
+    ca = make_cert(ca=True, name="route recorder test CA", days=(-1, 2))
     cert_path, key_path = os.path.join(folder, "ca.pem"), os.path.join(folder, "ca.key")
-    with open(cert_path, "wb") as handle:
-        handle.write(cert.public_bytes(serialization.Encoding.PEM))
-    with open(key_path, "wb") as handle:
-        handle.write(
-            key.private_bytes(
-                serialization.Encoding.PEM,
-                serialization.PrivateFormat.PKCS8,
-                serialization.NoEncryption(),
-            )
-        )
-    return cert_path, key_path
+    return ca.write(cert_path, key_path), key_path
 
 
 def _leaf_context(ca_cert: str, ca_key: str, host: str, folder: str) -> ssl.SSLContext:
@@ -335,40 +305,10 @@ def _leaf_context(ca_cert: str, ca_key: str, host: str, folder: str) -> ssl.SSLC
 
 def _leaf_cert(ca_cert: str, ca_key: str, host: str, folder: str) -> str:
     """Write a certificate and key for host, signed by the test CA; return the file's path."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-
-    with open(ca_cert, "rb") as handle:
-        issuer = x509.load_pem_x509_certificate(handle.read())
-    with open(ca_key, "rb") as handle:
-        signer = serialization.load_pem_private_key(handle.read(), None)
-    key = ec.generate_private_key(ec.SECP256R1())
-    now = datetime.datetime.now(datetime.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)]))
-        .issuer_name(issuer.subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=2))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName(host)]), critical=False)
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-        .sign(signer, hashes.SHA256())  # type: ignore[arg-type]
-    )
-    path = os.path.join(folder, f"leaf-{hashlib.sha256(host.encode()).hexdigest()[:12]}.pem")
-    with open(path, "wb") as handle:
-        handle.write(cert.public_bytes(serialization.Encoding.PEM))
-        handle.write(
-            key.private_bytes(
-                serialization.Encoding.PEM,
-                serialization.PrivateFormat.PKCS8,
-                serialization.NoEncryption(),
-            )
-        )
-    return path
+    with open(ca_cert, "rb") as cert, open(ca_key, "rb") as key:
+        issuer = Pem(cert.read(), key.read())
+    leaf = make_cert(issuer=issuer, name=host, hosts=(host,), days=(-1, 2))
+    return leaf.write(os.path.join(folder, f"leaf-{hashlib.sha256(host.encode()).hexdigest()[:12]}.pem"))
 
 
 class Recorder:

@@ -6,7 +6,7 @@ import re
 import string
 
 import pytest
-from conftest import GUIDES, RESEARCH
+from conftest import GUIDES, PROVIDERS, RESEARCH
 
 from generator.check.kinds import KINDS
 from generator.kb import codes
@@ -24,16 +24,7 @@ def test_guides_validate(cat) -> None:
 
 def test_every_provider_of_the_design_has_a_guide(cat) -> None:
     providers = {g.provider for g in cat.guides}
-    assert providers >= {
-        "anthropic",
-        "claude-code",
-        "bedrock",
-        "vertex",
-        "openrouter",
-        "openai-sdk",
-        "litellm",
-        "openhands",
-    }
+    assert providers >= set(PROVIDERS)
 
 
 @pytest.mark.skipif(not RESEARCH.exists(), reason="../shared/research is not beside the clone")
