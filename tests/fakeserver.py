@@ -79,14 +79,23 @@ def serve(routes: dict[str, Reply] | Callable[[str], Reply]) -> Iterator[tuple[s
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    try:
+        with running(Handler) as base:
+            yield base, seen
+    finally:
+        stop.set()
+
+
+@contextmanager
+def running(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """Serve handler on a free port of 127.0.0.1 in a thread; yields the base URL, then stops it."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", seen
+        yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
-        stop.set()
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)

@@ -20,18 +20,18 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from glob import glob
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from conftest import ROOT
+from fakeserver import running
 
 pytestmark = pytest.mark.slow
 # find_spec, not import: importing litellm in the test process would fetch its price table at once.
@@ -117,16 +117,8 @@ def fake_anthropic() -> Iterator[Upstream]:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield Upstream(f"http://127.0.0.1:{server.server_address[1]}", seen)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with running(Handler) as base:
+        yield Upstream(base, seen)
 
 
 # --- the real proxy ----------------------------------------------------------------------------
