@@ -27,12 +27,11 @@ MODULES = [
     "generator.check.sources",
     "generator.check.files",
     "generator.check.http",
-    "generator.check.local",
-    "generator.check.cloud",
-    "generator.check.cloud_calls",
-    "generator.check.litellm_config",
     "generator.check.routes",
-    "generator.check.route_model",
+    *(
+        f"generator.check.kinds.{p.stem}"
+        for p in sorted((Path(__file__).resolve().parents[1] / "generator/check/kinds").glob("*.py"))
+    ),
     "generator.kb.yamlmarks",
     "generator.explain.normalise",
     "generator.explain.match",

@@ -8,9 +8,8 @@ import httpx
 import pytest
 from fakeserver import Reply, serve
 
-from generator.check.cloud_calls import aws_call, gcp_refresh
 from generator.check.environment import Environment
-from generator.check.params import CloudCallParams
+from generator.check.kinds.cloud_calls import CloudCallParams, aws_call, gcp_refresh
 
 pytest.importorskip("botocore")
 

@@ -4,9 +4,11 @@ import json
 
 import pytest
 
-from generator.check import cloud, litellm_config, local
 from generator.check.environment import Environment
-from generator.check.params import AgreeParams, AwsParams, GcpParams, LitellmConfigParams
+from generator.check.kinds.aws import AwsParams, aws_credentials, aws_region
+from generator.check.kinds.gcp import GcpParams, gcp_adc, gcp_project
+from generator.check.kinds.litellm_config import LitellmConfigParams, litellm_config
+from generator.check.kinds.settings_agree import AgreeParams, settings_agree
 from generator.check.plan import load_plan
 
 AWS = AwsParams(model_var="ANTHROPIC_MODEL")
@@ -69,7 +71,7 @@ MODELS = (load_plan(None)[0] or {})["models"]  # the region → profile rule of 
     ],
 )
 def test_aws_region(machine, environ, files, outcome, region) -> None:
-    r = cloud.aws_region(AWS, env_of(machine, environ, home_files=files))
+    r = aws_region(AWS, env_of(machine, environ, home_files=files))
     assert (r.outcome, r.values["region"]) == (outcome, region)
 
 
@@ -79,7 +81,7 @@ def test_aws_region_from_claude_settings_wins_over_shell(machine) -> None:
         {"AWS_REGION": "us-east-1"},
         home_files={".claude/settings.json": {"env": {"AWS_REGION": "eu-west-3"}}},
     )
-    r = cloud.aws_region(AWS, e)
+    r = aws_region(AWS, e)
     assert r.values["region"] == "eu-west-3" and "settings.json" in r.values["source"]
 
 
@@ -113,17 +115,17 @@ def test_aws_region_from_claude_settings_wins_over_shell(machine) -> None:
     ],
 )
 def test_aws_credentials(machine, environ, files, outcome) -> None:
-    r = cloud.aws_credentials(AWS, env_of(machine, environ, home_files=files))
+    r = aws_credentials(AWS, env_of(machine, environ, home_files=files))
     assert r.outcome == outcome
     assert "s" * 40 not in json.dumps(r.values)
 
 
 def test_gcp_project_precedence(machine) -> None:
     e = env_of(machine, {"GOOGLE_CLOUD_PROJECT": "other-proj", "ANTHROPIC_VERTEX_PROJECT_ID": "my-proj"})
-    r = cloud.gcp_project(GCP, e)
+    r = gcp_project(GCP, e)
     assert (r.outcome, r.values["project"], r.values["ignored"]) == ("overridden", "other-proj", "my-proj")
-    assert cloud.gcp_project(GCP, env_of(machine, {"ANTHROPIC_VERTEX_PROJECT_ID": "my-proj"})).outcome == "ok"
-    assert cloud.gcp_project(GCP, env_of(machine, {})).outcome == "missing"
+    assert gcp_project(GCP, env_of(machine, {"ANTHROPIC_VERTEX_PROJECT_ID": "my-proj"})).outcome == "ok"
+    assert gcp_project(GCP, env_of(machine, {})).outcome == "missing"
 
 
 def test_gcp_project_from_credentials_file(machine) -> None:
@@ -140,26 +142,24 @@ def test_gcp_project_from_credentials_file(machine) -> None:
         home=home,
         cwd=cwd,
     )
-    r = cloud.gcp_project(GCP, e)
+    r = gcp_project(GCP, e)
     assert (r.outcome, r.values["project"], r.values["source"]) == ("overridden", "file-proj", "~/sa.json")
 
 
 def test_gcp_adc(machine) -> None:
     adc = ".config/gcloud/application_default_credentials.json"
     assert (
-        cloud.gcp_adc(
+        gcp_adc(
             GCP, env_of(machine, {}, home_files={adc: {"type": "authorized_user", "refresh_token": "1//x"}})
         ).outcome
         == "default-file"
     )
-    assert cloud.gcp_adc(GCP, env_of(machine, {})).outcome == "missing"
+    assert gcp_adc(GCP, env_of(machine, {})).outcome == "missing"
     assert (
-        cloud.gcp_adc(
-            GCP, env_of(machine, {"GOOGLE_APPLICATION_CREDENTIALS": "/nonexistent/key.json"})
-        ).outcome
+        gcp_adc(GCP, env_of(machine, {"GOOGLE_APPLICATION_CREDENTIALS": "/nonexistent/key.json"})).outcome
         == "path-missing"
     )
-    broken = cloud.gcp_adc(GCP, env_of(machine, {}, home_files={adc: '{"type": "authorized_user",\n}'}))
+    broken = gcp_adc(GCP, env_of(machine, {}, home_files={adc: '{"type": "authorized_user",\n}'}))
     assert (broken.outcome, broken.values["line"]) == ("malformed", "2")
 
 
@@ -169,9 +169,9 @@ def test_settings_agree_between_env_and_config_toml(machine) -> None:
         "config.toml": '[llm]\nmodel = "anthropic/claude-sonnet-4-5-20250929"\napi_key = "sk-ant-api03-toml-value-123456"\n'
     }
     same = env_of(machine, {"LLM_MODEL": "anthropic/claude-sonnet-4-5-20250929"}, cwd_files=toml)
-    assert local.settings_agree(p, same).outcome == "ok"
+    assert settings_agree(p, same).outcome == "ok"
     differ = env_of(machine, {"LLM_API_KEY": "sk-ant-api03-env-value-1234567"}, cwd_files=toml)
-    r = local.settings_agree(p, differ)
+    r = settings_agree(p, differ)
     assert (r.outcome, r.values["var"]) == ("differ", "LLM_API_KEY")
     assert "env-value-123" not in r.values["left"] and "toml-value" not in r.values["right"]
 
@@ -197,14 +197,14 @@ general_settings:
 )
 def test_litellm_config(machine, model, master, outcome) -> None:
     e = env_of(machine, {}, cwd_files={"config.yaml": CONFIG.format(model=model, master=master)})
-    r = litellm_config.litellm_config(LitellmConfigParams(), e)
+    r = litellm_config(LitellmConfigParams(), e)
     assert r.outcome == outcome
 
 
 def test_litellm_config_absent_and_malformed(machine) -> None:
     p = LitellmConfigParams()
-    assert litellm_config.litellm_config(p, env_of(machine, {})).outcome == "absent"
-    r = litellm_config.litellm_config(
+    assert litellm_config(p, env_of(machine, {})).outcome == "absent"
+    r = litellm_config(
         p,
         env_of(
             machine,
@@ -214,8 +214,6 @@ def test_litellm_config_absent_and_malformed(machine) -> None:
     )
     assert (r.outcome, r.values["path"]) == ("malformed", "proxy.yaml")
     assert (
-        litellm_config.litellm_config(
-            p, env_of(machine, {}, cwd_files={"config.yaml": "model_list: []\n"})
-        ).outcome
+        litellm_config(p, env_of(machine, {}, cwd_files={"config.yaml": "model_list: []\n"})).outcome
         == "no-models"
     )

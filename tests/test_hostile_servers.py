@@ -47,7 +47,8 @@ from hostile_servers import (
 
 from generator.check.command import check_command, make_client
 from generator.check.environment import Environment
-from generator.check.http import http_json
+from generator.check.kinds.cloud_calls import CloudCallParams, aws_call, gcp_refresh
+from generator.check.kinds.http_json import http_json
 from generator.cli import build_parser, check_options
 
 KEY = "sk-probe-" + "h0st1le" * 6
@@ -304,9 +305,7 @@ def test_cloud_calls_against_hostile_endpoints(
     pytest.importorskip("botocore" if call != "adc-refresh" else "google.auth")
     from hostile_servers import service_account_adc
 
-    from generator.check.cloud_calls import aws_call, gcp_refresh
     from generator.check.kinds import KINDS, Status
-    from generator.check.params import CloudCallParams
 
     timeout = 2.0  # the SDKs load their service models first; a loaded machine must not flip outcomes
     with serve(handler) as server:

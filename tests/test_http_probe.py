@@ -11,8 +11,7 @@ import pytest
 from fakeserver import Reply, serve
 
 from generator.check.environment import Environment
-from generator.check.http import http_json
-from generator.check.params import HttpParams
+from generator.check.kinds.http_json import HttpParams, http_json
 
 KEY = "sk-ant-api03-" + "k" * 93 + "AA"
 MODELS = {

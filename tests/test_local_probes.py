@@ -2,16 +2,15 @@ from __future__ import annotations
 
 import pytest
 
-from generator.check import local
 from generator.check.environment import Environment
-from generator.check.params import (
-    ConflictParams,
-    KeyShapeParams,
-    ModelParams,
-    SettingParams,
-    UrlParams,
-    ValueParams,
-)
+from generator.check.kinds.config_files import FilesParams, config_files
+from generator.check.kinds.key_shape import KeyShapeParams, key_shape
+from generator.check.kinds.model_id import ModelParams, model_id
+from generator.check.kinds.setting import SettingParams
+from generator.check.kinds.setting_present import setting_present
+from generator.check.kinds.setting_value import ValueParams, setting_value
+from generator.check.kinds.settings_conflict import ConflictParams, settings_conflict
+from generator.check.kinds.url_shape import UrlParams, url_shape
 from generator.check.plan import compile_models
 from generator.kb.model import ModelTable
 from generator.kb.yamlmarks import load
@@ -70,7 +69,7 @@ KEY = KeyShapeParams(
     ],
 )
 def test_key_shape(machine, value: str, outcome: str, position: str | None) -> None:
-    r = local.key_shape(KEY, env_of(machine, {"ANTHROPIC_API_KEY": value} if value else {}))
+    r = key_shape(KEY, env_of(machine, {"ANTHROPIC_API_KEY": value} if value else {}))
     assert r.outcome == outcome
     assert r.values.get("position") == position
     if value:
@@ -80,12 +79,12 @@ def test_key_shape(machine, value: str, outcome: str, position: str | None) -> N
 def test_setting_present_names_winner_and_elsewhere(machine) -> None:
     p = SettingParams(var="ANTHROPIC_API_KEY", sources=["env"], secret=True)
     e = env_of(machine, {}, cwd_files={".env": f"ANTHROPIC_API_KEY={GOOD}\n"})
-    r = local.setting_present(p, e)
+    r = setting_present(p, e)
     assert (r.outcome, r.values["found_in"]) == ("elsewhere", ".env")
     e = env_of(machine, {"ANTHROPIC_API_KEY": GOOD})
-    r = local.setting_present(p, e)
+    r = setting_present(p, e)
     assert r.outcome == "present" and r.values["source"] == "environment" and GOOD not in r.values["value"]
-    assert local.setting_present(p, env_of(machine, {})).outcome == "missing"
+    assert setting_present(p, env_of(machine, {})).outcome == "missing"
 
 
 def test_conflict(machine) -> None:
@@ -95,9 +94,9 @@ def test_conflict(machine) -> None:
         {"ANTHROPIC_API_KEY": GOOD},
         home_files={".claude/settings.json": {"env": {"ANTHROPIC_AUTH_TOKEN": "tok-123456789"}}},
     )
-    r = local.settings_conflict(p, both)
+    r = settings_conflict(p, both)
     assert r.outcome == "conflict" and r.values["set"] == "ANTHROPIC_API_KEY, ANTHROPIC_AUTH_TOKEN"
-    assert local.settings_conflict(p, env_of(machine, {"ANTHROPIC_API_KEY": GOOD})).outcome == "ok"
+    assert settings_conflict(p, env_of(machine, {"ANTHROPIC_API_KEY": GOOD})).outcome == "ok"
 
 
 URL = UrlParams(
@@ -124,20 +123,17 @@ URL = UrlParams(
     ],
 )
 def test_url_shape(machine, value: str | None, outcome: str) -> None:
-    assert (
-        local.url_shape(URL, env_of(machine, {"ANTHROPIC_BASE_URL": value} if value else {})).outcome
-        == outcome
-    )
+    assert url_shape(URL, env_of(machine, {"ANTHROPIC_BASE_URL": value} if value else {})).outcome == outcome
 
 
 def test_required_path(machine) -> None:
     p = UrlParams(var="OPENROUTER_API_BASE", required_path="/api/v1")
     assert (
-        local.url_shape(p, env_of(machine, {"OPENROUTER_API_BASE": "https://openrouter.ai/v1"})).outcome
+        url_shape(p, env_of(machine, {"OPENROUTER_API_BASE": "https://openrouter.ai/v1"})).outcome
         == "missing-path"
     )
     assert (
-        local.url_shape(p, env_of(machine, {"OPENROUTER_API_BASE": "https://openrouter.ai/api/v1/"})).outcome
+        url_shape(p, env_of(machine, {"OPENROUTER_API_BASE": "https://openrouter.ai/api/v1/"})).outcome
         == "ok"
     )
 
@@ -159,7 +155,7 @@ def test_required_path(machine) -> None:
 )
 def test_model_id(machine, dialect: str, value: str | None, outcome: str, suggestion: str | None) -> None:
     p = ModelParams(var="M", dialect=dialect)  # type: ignore[arg-type]
-    r = local.model_id(p, env_of(machine, {"M": value} if value else {}))
+    r = model_id(p, env_of(machine, {"M": value} if value else {}))
     assert r.outcome == outcome
     if suggestion:
         assert r.values["suggestion"] == suggestion
@@ -167,21 +163,20 @@ def test_model_id(machine, dialect: str, value: str | None, outcome: str, sugges
 
 def test_setting_value(machine) -> None:
     p = ValueParams(var="CLAUDE_CODE_USE_BEDROCK", pattern="1|true")
-    assert local.setting_value(p, env_of(machine, {"CLAUDE_CODE_USE_BEDROCK": "yes"})).outcome == "invalid"
-    assert local.setting_value(p, env_of(machine, {"CLAUDE_CODE_USE_BEDROCK": "1"})).outcome == "ok"
-    assert local.setting_value(p, env_of(machine, {})).outcome == "unset"
+    assert setting_value(p, env_of(machine, {"CLAUDE_CODE_USE_BEDROCK": "yes"})).outcome == "invalid"
+    assert setting_value(p, env_of(machine, {"CLAUDE_CODE_USE_BEDROCK": "1"})).outcome == "ok"
+    assert setting_value(p, env_of(machine, {})).outcome == "unset"
 
 
 def test_config_files_reports_first_problem(machine) -> None:
-    from generator.check.params import FilesParams
 
     p = FilesParams(files=["dotenv", "claude-user", "claude-project"])
     e = env_of(machine, {}, cwd_files={".claude/settings.json": "{not json"})
-    r = local.config_files(p, e)
+    r = config_files(p, e)
     assert r.outcome == "malformed"
     assert (r.values["path"], r.values["line"]) == (".claude/settings.json", "1")
-    assert local.config_files(p, env_of(machine, {})).outcome == "absent"
-    assert local.config_files(p, env_of(machine, {}, cwd_files={".env": "A=1\n"})).outcome == "ok"
+    assert config_files(p, env_of(machine, {})).outcome == "absent"
+    assert config_files(p, env_of(machine, {}, cwd_files={".env": "A=1\n"})).outcome == "ok"
 
 
 def test_model_dialect_follows_the_provider_flag(machine) -> None:
@@ -191,10 +186,10 @@ def test_model_dialect_follows_the_provider_flag(machine) -> None:
         dialect_flags={"CLAUDE_CODE_USE_BEDROCK": "bedrock", "CLAUDE_CODE_USE_VERTEX": "vertex"},
     )
     bedrock_id = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
-    assert local.model_id(p, env_of(machine, {"ANTHROPIC_MODEL": bedrock_id})).outcome == "other-dialect"
-    r = local.model_id(p, env_of(machine, {"ANTHROPIC_MODEL": bedrock_id, "CLAUDE_CODE_USE_BEDROCK": "1"}))
+    assert model_id(p, env_of(machine, {"ANTHROPIC_MODEL": bedrock_id})).outcome == "other-dialect"
+    r = model_id(p, env_of(machine, {"ANTHROPIC_MODEL": bedrock_id, "CLAUDE_CODE_USE_BEDROCK": "1"}))
     assert (r.outcome, r.values["dialect"]) == ("ok", "bedrock")
-    r = local.model_id(
+    r = model_id(
         p,
         env_of(machine, {"ANTHROPIC_MODEL": "claude-sonnet-4-5@20250929", "CLAUDE_CODE_USE_VERTEX": "true"}),
     )

@@ -87,14 +87,14 @@ def test_check_in_every_format_shows_no_secret(tmp_path: Path, capsys: Any) -> N
 
 def test_crashing_probes_show_no_secret(tmp_path: Path, capsys: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """Probes that die with every secret in their exception: the finding is `error`, scrubbed."""
-    from generator.check import cloud_calls, http, local
+    from generator.check.kinds import cloud_calls, http_json, key_shape
 
     everything = " ".join(f"{k}={v}" for k, v in S.items())
 
     def boom(*_: Any) -> Any:
         raise RuntimeError(f"boom while reading {everything}")
 
-    for module, name in ((local, "key_shape"), (http, "http_json"), (cloud_calls, "aws_call")):
+    for module, name in ((key_shape, "key_shape"), (http_json, "http_json"), (cloud_calls, "aws_call")):
         monkeypatch.setattr(module, name, boom)
     wire, cap = Wire(), Captured()
     with planted(tmp_path) as m:

@@ -34,7 +34,7 @@ def test_a_code_change_makes_the_plan_stale(tmp_path: Path, monkeypatch: pytest.
     shutil.copytree(paths.PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "*.json"))
     monkeypatch.setattr(paths, "PACKAGE", copy)
     before = guides_hash(GUIDES)
-    kinds = copy / "check" / "kinds.py"
+    kinds = copy / "check" / "kinds" / "__init__.py"
     kinds.write_text(kinds.read_text(encoding="utf-8") + "# changed\n", encoding="utf-8")
     assert guides_hash(GUIDES) != before
 

@@ -100,29 +100,13 @@ def _auth_skipped(item: Planned, env: Environment) -> str | None:
 
 
 def settings_named(items: list[Planned]) -> tuple[list[str], set[str]]:
-    """Setting names the chosen checks read, and those they treat as secret."""
+    """Setting names the chosen checks read, and those they treat as secret (each kind declares which
+    of its parameters name settings and secrets; the plan holds them per check)."""
     names: list[str] = []
     secret: set[str] = set()
     for item in items:
-        params = item.params()
-        for attr in ("var", "base_var", "key_var", "bearer_var", "model_var"):
-            name = getattr(params, attr, None)
-            if name and name not in names:
-                names.append(name)
-        for name in getattr(params, "vars", []):
-            if name not in names:
-                names.append(name)
-        if getattr(params, "secret", False):
-            secret.add(params.var)
-        for attr in ("key_var", "bearer_var"):
-            if getattr(params, attr, None):
-                secret.add(getattr(params, attr))
-        for src in getattr(params, "sources", []):
-            _, _, alias = src.partition(":")
-            if alias and alias not in names:
-                names.append(alias)
-                if getattr(params, "secret", False):
-                    secret.add(alias)
+        names += [name for name in item.item["reads"] if name not in names]
+        secret.update(item.item["secrets"])
     return names, secret
 
 

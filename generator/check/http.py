@@ -1,23 +1,20 @@
-"""The free HTTP probe, and the one place where HTTP replies and httpx errors become outcomes."""
+"""HTTP for the probes that call an API: the client, safe URLs, a bounded exchange, and the one place where
+HTTP replies and httpx errors become outcomes (`FAILURES`, shared by the kinds that call over HTTP)."""
 
 from __future__ import annotations
 
 import contextlib
-import json
-import math
 import time
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
-from generator.check import trust
 from generator.check.bounded import Overrun, within
-from generator.check.environment import Environment, Result
+from generator.check.kinds.base import Status
 from generator.secrets import clip, redact_urls
 
 if TYPE_CHECKING:
     import httpx
 
-    from generator.check.params import HttpParams
 
 # Bodies past this are not read: a models list is a few hundred KB at most.
 MAX_BODY = 5 * 1024 * 1024
@@ -29,6 +26,26 @@ STATUS_OUTCOMES = {
     429: "rate-limited",
     529: "overloaded",
 }
+FAILURES = {
+    "offline": Status.SKIP,
+    "no-key": Status.SKIP,
+    "unauthorized": Status.FAIL,
+    "forbidden": Status.FAIL,
+    "not-found": Status.FAIL,
+    "payment-required": Status.FAIL,
+    "rate-limited": Status.WARN,
+    "overloaded": Status.WARN,
+    "server-error": Status.WARN,
+    "unexpected-status": Status.FAIL,
+    "html": Status.FAIL,
+    "bad-json": Status.FAIL,
+    "wrong-shape": Status.FAIL,
+    "redirect": Status.FAIL,
+    "timeout": Status.FAIL,
+    "tls": Status.FAIL,
+    "unreachable": Status.FAIL,
+}
+"""Outcomes of a request that went wrong, with their status, for every kind that calls over HTTP."""
 
 
 def safe_url(url: str) -> str:
@@ -96,7 +113,7 @@ def make_client(timeout: float) -> httpx.Client:
     return httpx.Client(transport=Unusable(), follow_redirects=False, headers=headers)
 
 
-def _dig(data: Any, dotted: str) -> Any:
+def dig(data: Any, dotted: str) -> Any:
     for part in dotted.split("."):
         if not isinstance(data, dict) or part not in data:
             return None
@@ -104,163 +121,20 @@ def _dig(data: Any, dotted: str) -> Any:
     return data
 
 
-def _detail(data: Any) -> str:
+def detail(data: Any) -> str:
     """The provider's own error message from common envelopes, masked, then shortened."""
     for path in ("error.message", "message", "detail", "error"):
-        found = _dig(data, path)
+        found = dig(data, path)
         if isinstance(found, str):
             return clip(found, 200)
     return ""
 
 
-def http_json(p: HttpParams, env: Environment) -> Result:
-    settings = env.settings
-    base = settings.resolve(p.base_var, p.sources).value if p.base_var else None
-    base_url = (base or p.base_default).strip().rstrip("/")
-    url = base_url + p.path
-    values: dict[str, str] = {
-        "url": safe_url(url),
-        "host": urlsplit(url).hostname or "",
-        "status": "-",
-        "detail": "-",
-    }
-    values.update(model="-", count="-", retry_after="-", location="-", error="-", spend="-", budget="-")
-    headers = {"accept": "application/json", **p.headers}
-    key_r = settings.resolve(p.key_var, p.sources) if p.key_var else None
-    bearer_r = settings.resolve(p.bearer_var, p.sources) if p.bearer_var else None
-    key = key_r.value if key_r else None
-    bearer = bearer_r.value if bearer_r else None
-    if p.auth != "none":
-        if not key and not bearer:
-            return Result("no-key", values)
-        # The trust rule (trust.py): a key from the environment or the home folder never goes to
-        # an endpoint that only the working folder names.
-        held = [r for r in (key_r, bearer_r) if r is not None and r.value]
-        found = trust.refusal(settings, held, p.base_var, p.sources, values["url"], p.base_default)
-        if found:
-            return trust.refused(env, found, values)
-        for r in held if env.client is not None else []:  # offline, key-shape alone reports it
-            bad = header_problem(r.value or "")
-            if bad is not None:
-                return trust.not_sendable(env, r, bad, values)
-        problem = url_problem(url)
-        if problem and env.client is not None:
-            values["error"] = problem
-            return Result("unreachable", values, {"url": values["url"]})
-        # Exactly what the client sends: the key in its header, a bearer token as Authorization.
-        if key:
-            headers["x-api-key" if p.auth == "x-api-key" else "authorization"] = (
-                key if p.auth == "x-api-key" else f"Bearer {key}"
-            )
-        if bearer:
-            headers["authorization"] = f"Bearer {bearer}"
-    model = settings.resolve(p.model_var, p.sources).value if p.model_var else None
-    if model:
-        values["model"] = model
-    if env.client is None:
-        return Result("offline", values)
-    import httpx  # only here: `--offline` never pays for it
-
-    ev: dict[str, Any] = {"url": values["url"], "method": p.method}
-    payload = None
-    if p.method == "POST":
-        payload = {**p.body, "model": model or p.model_default}
-        values["model"] = str(payload["model"])
-    try:
-        status, ctype, body, resp_headers = _fetch(env.client, p.method, url, headers, env.timeout, payload)
-    except _BodyTooLarge:
-        values["detail"] = f"body larger than {MAX_BODY // (1024 * 1024)} MB"
-        return Result("bad-json", values, ev)
-    except httpx.TimeoutException:
-        values["error"] = f"no complete answer within {env.timeout:g} s"
-        return Result("timeout", values, ev)
-    except (httpx.HTTPError, httpx.InvalidURL, UnicodeError, ValueError) as exc:
-        text = str(exc) or type(exc).__name__
-        values["error"] = clip(text, 200)
-        tls = "CERTIFICATE" in text.upper() or "SSL" in text.upper() or "TLS" in text.upper()
-        return Result("tls" if tls else "unreachable", values, ev)
-    values["status"] = str(status)
-    ev["status"] = status
-    if 300 <= status < 400:
-        # Never follow: the redirect target may be another host, and the credential must not go there.
-        values["location"] = safe_url(resp_headers.get("location", "")) or "-"
-        return Result("redirect", values, ev)
-    text = body.decode("utf-8", "replace")
-    if "html" in ctype or text.lstrip()[:15].lower().startswith(("<!doctype", "<html")):
-        values["detail"] = _html_title(text)
-        return Result("html", values, ev)
-    data: Any = None
-    if text.strip():
-        try:
-            data = json.loads(text)
-        except (ValueError, RecursionError):  # RecursionError: a body nested thousands deep
-            if status < 300:
-                values["detail"] = clip(text.strip(), 80)
-                return Result("bad-json", values, ev) if p.list_field else Result("ok", values, ev)
-    if data is not None:
-        values["detail"] = _detail(data) or "-"
-    if status >= 400:
-        retry = resp_headers.get("retry-after")
-        if retry:
-            values["retry_after"] = clip(retry, 20)
-        outcome = STATUS_OUTCOMES.get(status) or ("server-error" if status >= 500 else "unexpected-status")
-        if outcome == "bad-request" and p.method == "GET":
-            outcome = "unexpected-status"  # only a message request has a documented 400
-        return Result(outcome, values, ev)
-    if p.budget_field and _budget_reached(data, p, values, ev):
-        return Result("budget-exceeded", values, ev)
-    if not p.list_field:
-        return Result("ok", values, ev)
-    items = _dig(data, p.list_field)
-    if not isinstance(items, list):
-        values["detail"] = f"no list at '{p.list_field}'"
-        return Result("wrong-shape", values, ev)
-    ids = [item.get(p.id_field) for item in items if isinstance(item, dict)]
-    values["count"] = str(len(ids))
-    ev["count"] = len(ids)
-    if model and p.method == "GET" and not _listed(model.strip(), ids, env.models):
-        return Result("model-missing", values, ev)
-    return Result("ok", values, ev)
-
-
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        return None
-    return float(value)
-
-
-def _budget_reached(data: Any, p: HttpParams, values: dict[str, str], ev: dict[str, Any]) -> bool:
-    """Whether the reply's spend has reached its limit, as LiteLLM decides it (`spend >= max_budget`).
-
-    A null or absent limit is no limit; an absent spend is nothing spent yet.
-    """
-    budget = _number(_dig(data, p.budget_field or ""))
-    spend = _number(_dig(data, p.spend_field)) if p.spend_field else None
-    if spend is not None:
-        values["spend"] = f"{spend:g}"
-        ev["spend"] = spend
-    if budget is None:
-        return False
-    values["budget"] = f"{budget:g}"
-    ev["budget"] = budget
-    return (spend or 0.0) >= budget
-
-
-def _listed(model: str, ids: list[Any], models: dict[str, Any]) -> bool:
-    """Whether a models list shows `model`: itself, the dated ID its undated alias stands for, or a
-    Claude Code alias (those resolve inside the client; no models list shows them)."""
-    from generator.check.model_facts import client_alias
-
-    for suffix in (models.get("claude_code") or {}).get("suffixes", []):
-        model = model.removesuffix(suffix)
-    return model in ids or models.get("api_aliases", {}).get(model) in ids or client_alias(models, model)
-
-
-class _BodyTooLarge(Exception):
+class BodyTooLarge(Exception):
     pass
 
 
-def _fetch(
+def fetch(
     client: httpx.Client,
     method: str,
     url: str,
@@ -322,14 +196,14 @@ def _exchange(
         for chunk in resp.iter_bytes():
             size += len(chunk)
             if size > MAX_BODY:
-                raise _BodyTooLarge
+                raise BodyTooLarge
             chunks.append(chunk)
             if time.monotonic() > deadline:
                 raise httpx.ReadTimeout("deadline")
         return resp.status_code, resp.headers.get("content-type", ""), b"".join(chunks), resp.headers
 
 
-def _html_title(text: str) -> str:
+def html_title(text: str) -> str:
     lower = text.lower()
     start = lower.find("<title>")
     if start == -1:

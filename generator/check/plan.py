@@ -136,6 +136,7 @@ def _claude_code(table: ModelTable, cc: ClaudeCodeModels) -> dict[str, Any]:
 def compile_plan(cat: Catalogue, guides_dir: Path) -> dict[str, Any]:
     from dataclasses import asdict
 
+    from generator.check.kinds import KINDS
     from generator.kb.catalogue import params_of, resolve
     from generator.kb.labels import ui
 
@@ -152,12 +153,19 @@ def compile_plan(cat: Catalogue, guides_dir: Path) -> dict[str, Any]:
             }
             for name, o in spec.outcomes.items()
         }
+        kind = KINDS[spec.kind]
+        params = params_of(spec)
+        reads, secrets = kind.settings(params)
         checks.append(
             {
                 "id": f"{provider}/{spec.id}",
                 "provider": provider,
                 "kind": spec.kind,
-                "params": asdict(params_of(spec)),
+                "cost": kind.cost,
+                "statuses": {name: status.value for name, status in kind.outcomes.items()},
+                "reads": reads,
+                "secrets": sorted(secrets),
+                "params": asdict(params),
                 "title": _text(spec.title),
                 "covers": list(spec.covers),
                 "source": gf.source(("checks", index)),

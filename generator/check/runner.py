@@ -9,46 +9,9 @@ from types import SimpleNamespace
 from typing import Any, NamedTuple
 
 from generator.check.environment import Environment, Result
-from generator.check.kinds import KINDS, Status
+from generator.check.kinds import Status, probe_for
 from generator.check.trust import SHARED_OUTCOMES
 from generator.site.urls import entry_url, provider_url
-
-Probe = Callable[[Any, Environment], Result]
-
-
-def probe_for(kind: str) -> Probe:
-    """The probe function of a kind; the HTTP module is imported only when a network check runs."""
-    if kind in ("http-json", "http-paid"):
-        from generator.check.http import http_json
-
-        return http_json
-    if kind == "route-model":
-        from generator.check.route_model import route_model
-
-        return route_model
-    if kind in ("aws-call", "gcp-call"):
-        from generator.check import cloud_calls
-
-        return cloud_calls.aws_call if kind == "aws-call" else cloud_calls.gcp_refresh
-    from generator.check import cloud, litellm_config, local
-
-    table: dict[str, Probe] = {
-        "aws-region": cloud.aws_region,
-        "aws-credentials": cloud.aws_credentials,
-        "gcp-project": cloud.gcp_project,
-        "gcp-adc": cloud.gcp_adc,
-        "settings-agree": local.settings_agree,
-        "litellm-config": litellm_config.litellm_config,
-        "setting-present": local.setting_present,
-        "key-shape": local.key_shape,
-        "settings-conflict": local.settings_conflict,
-        "url-shape": local.url_shape,
-        "model-id": local.model_id,
-        "deprecated-setting": local.deprecated_setting,
-        "setting-value": local.setting_value,
-        "config-files": local.config_files,
-    }
-    return table[kind]
 
 
 class Finding(NamedTuple):
@@ -222,9 +185,8 @@ def finding(
     if instruction:
         result = replace(result, values={**result.values, "set": instruction})
     outcome = spec["outcomes"].get(result.outcome)
-    status = KINDS[spec["kind"]].outcomes.get(result.outcome) or SHARED_OUTCOMES.get(
-        result.outcome, Status.FAIL
-    )
+    declared = spec["statuses"].get(result.outcome)  # the kind's own outcomes, compiled into the plan
+    status = Status(declared) if declared else SHARED_OUTCOMES.get(result.outcome, Status.FAIL)
     if outcome is None and result.message:  # an outcome every kind shares: its text is a UI label
         outcome = {"message": result.message, "fix": result.fix, "covers": None, "entry": None}
     if outcome is None:  # unreachable for validated guides; kept honest rather than silent
@@ -319,11 +281,10 @@ def run(
         if on_start:
             on_start(item)
         try:
-            kind = KINDS[item.item["kind"]]
             reason = unused.get(item.full_id) or unused.get(item.provider)
             if reason:
                 return finding(item, Result(NOT_IN_USE), lang, 0, (reason[lang], reason["en"]))
-            if kind.cost == "paid-call" and not live:
+            if item.item["cost"] == "paid-call" and not live:
                 return finding(item, Result("skip"), lang, 0, (labels["needs_live"], labels["needs_live_en"]))
             result = probe_for(item.item["kind"])(item.params(), env)
             return finding(item, result, lang, int((time.monotonic() - t0) * 1000), env=env, labels=labels)
@@ -336,7 +297,7 @@ def run(
         it
         for it in items
         if env.client is not None
-        and KINDS[it.item["kind"]].cost != "local"
+        and it.item["cost"] != "local"
         and it.provider not in unused
         and it.full_id not in unused
     ]

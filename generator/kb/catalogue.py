@@ -11,8 +11,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from generator.check.kinds import KINDS, SOURCE_IDS, extra_outcomes
-from generator.check.params import Params
+from generator.check.kinds import KINDS, SOURCE_IDS, Params
 from generator.kb import codes
 from generator.kb.lint import GLOSSARY_FILE, Glossary, lint, load_glossary, retired_in_examples
 from generator.kb.model import CheckSpec, Entry, Guide, ModelTable
@@ -261,7 +260,7 @@ def _check_kind(gf: GuideFile, i: int, spec: CheckSpec) -> list[Problem]:
         if src.split(":", 1)[0] not in SOURCE_IDS:
             where = (*loc, "params", "sources" if hasattr(params, "sources") else "files", j)
             out.append(gf.problem(where, f"unknown source '{src}' (known: {', '.join(SOURCE_IDS)})"))
-    wanted = set(kind.outcomes) | extra_outcomes(kind, params)
+    wanted = set(kind.outcomes) | kind.added_outcomes(params)
     for name in sorted(wanted - set(spec.outcomes)):
         where = (*loc, "outcomes")
         out.append(gf.problem(where, f"no text for outcome '{name}' of kind '{spec.kind}'"))

@@ -1,4 +1,5 @@
-"""Free cloud calls through the optional SDKs (`[aws]`, `[gcp]` extras): identity, inference profiles, ADC refresh.
+"""`aws-call` and `gcp-call`: free cloud calls through the optional SDKs (`[aws]`, `[gcp]` extras):
+identity, inference profiles, ADC refresh.
 
 The SDKs read the process environment and the home folder on their own; every value they need is
 passed in explicitly instead, so the probe sees exactly the machine the `Environment` describes.
@@ -8,22 +9,63 @@ from __future__ import annotations
 
 import importlib
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Literal
 
 from generator.check import trust
 from generator.check.bounded import Overrun, within
-from generator.check.cloud import DEFAULT_REGION, REGION
 from generator.check.environment import Environment, Result
 from generator.check.files import ParsedFile, adc_default_path, read_ini, read_json
 from generator.check.http import safe_url
-from generator.check.kinds import KINDS
+from generator.check.kinds.aws import DEFAULT_REGION, REGION
+from generator.check.kinds.base import Kind, Params, Status, claude_env, params
 from generator.check.sources import Resolution
 from generator.secrets import clip
 
-if TYPE_CHECKING:
-    from generator.check.params import CloudCallParams
+
+@params
+class CloudCallParams(Params):
+    """Parameters of `aws-call` and `gcp-call` (free calls through the optional SDK extras)."""
+
+    call: Literal["caller-identity", "inference-profiles", "adc-refresh"]
+    """Which free call: STS caller identity, Bedrock inference-profile list, or an ADC token refresh."""
+    sources: list[str] = field(default_factory=claude_env)
+    """Where the tool reads its settings, highest precedence first."""
+    model_var: str | None = None
+    """Setting whose inference-profile ID must be listed in the region (`inference-profiles`)."""
+
+
+_VALUES = ("account", "arn", "region", "model", "count", "error", "code")
+_OUTCOMES = {
+    "ok": Status.PASS,
+    "not-installed": Status.SKIP,
+    "offline": Status.SKIP,
+    "no-credentials": Status.SKIP,
+    "expired": Status.FAIL,
+    "invalid-token": Status.FAIL,
+    "unreachable": Status.FAIL,
+    "call-failed": Status.FAIL,
+}
+AWS_CALL = Kind(
+    "aws-call",
+    "free-call",
+    CloudCallParams,
+    {**_OUTCOMES, "denied": Status.FAIL, "not-listed": Status.FAIL},
+    _VALUES,
+    probe="aws_call",
+    reads=("model_var",),
+)
+GCP_CALL = Kind(
+    "gcp-call",
+    "free-call",
+    CloudCallParams,
+    dict(_OUTCOMES),
+    _VALUES,
+    probe="gcp_refresh",
+    reads=("model_var",),
+)
+KINDS = (AWS_CALL, GCP_CALL)
 
 _EXPIRED = ("ExpiredToken", "ExpiredTokenException", "RequestExpired")
 _INVALID = (
@@ -159,7 +201,7 @@ def _unavailable(env: Environment, values: dict[str, str], *modules: str) -> Res
 
 def aws_call(p: CloudCallParams, env: Environment) -> Result:
     started = time.monotonic()
-    values = dict.fromkeys(KINDS["aws-call"].values, "-")
+    values = dict.fromkeys(AWS_CALL.values, "-")
     skipped = _unavailable(env, values, "botocore.config", "botocore.exceptions", "botocore.parsers")
     if skipped:
         return skipped
@@ -263,7 +305,7 @@ def aws_call(p: CloudCallParams, env: Environment) -> Result:
 def gcp_refresh(p: CloudCallParams, env: Environment) -> Result:
     started = time.monotonic()
     """Refresh the Application Default Credentials once, as the Vertex clients will."""
-    values = dict.fromkeys(KINDS["gcp-call"].values, "-")
+    values = dict.fromkeys(GCP_CALL.values, "-")
     skipped = _unavailable(
         env, values, "google.auth", "google.auth.exceptions", "google.auth.transport.requests"
     )

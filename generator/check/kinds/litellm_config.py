@@ -1,16 +1,48 @@
-"""Probe for a LiteLLM proxy `config.yaml`: model_list routes and the master key, read as LiteLLM reads them."""
+"""`litellm-config`: a LiteLLM proxy `config.yaml`, its model_list routes and master key, read as LiteLLM reads them."""
 
 from __future__ import annotations
 
+from dataclasses import field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from generator.check.bounded import Refused, read_regular
 from generator.check.environment import Environment, Result
 from generator.check.files import ParsedFile, read_yaml
+from generator.check.kinds.base import Kind, Params, Status, params
 
-if TYPE_CHECKING:
-    from generator.check.params import LitellmConfigParams
+
+@params
+class LitellmConfigParams(Params):
+    """Parameters of `litellm-config`."""
+
+    path_var: str = "LITELLM_CONFIG"
+    """Setting naming the config file (`litellm --config <path>`)."""
+    names: list[str] = field(
+        default_factory=lambda: ["litellm_config.yaml", "proxy_config.yaml", "config.yaml"]
+    )
+    """File names looked for in the working folder when the setting is unset."""
+    sources: list[str] = field(default_factory=lambda: ["env", "dotenv"])
+    """Where the path setting is read."""
+
+
+KINDS = (
+    Kind(
+        "litellm-config",
+        "local",
+        LitellmConfigParams,
+        {
+            "ok": Status.PASS,
+            "absent": Status.SKIP,
+            "malformed": Status.FAIL,
+            "no-models": Status.FAIL,
+            "missing-route": Status.FAIL,
+            "retired-model": Status.FAIL,
+            "bad-master-key": Status.FAIL,
+        },
+        ("path", "line", "error", "count", "model_name", "model", "routes", "retired", "replacement"),
+        probe="litellm_config",
+    ),
+)
 
 
 def find_config(p: LitellmConfigParams, env: Environment) -> Path | None:

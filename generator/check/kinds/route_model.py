@@ -11,9 +11,9 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from generator.check.environment import Environment, Result
+from generator.check.kinds.base import Kind, Params, Status, params
 
 if TYPE_CHECKING:
-    from generator.check.params import RouteModelParams
     from generator.check.routes import ModelChoice, Route
 
 # The dialect of model IDs each provider accepts.
@@ -28,6 +28,56 @@ PROVIDER_DIALECT = {
 }
 PROFILE = re.compile(r"^(?:(us-gov|us|eu|apac|jp|au|ca|global)\.)?(anthropic\.claude-\S+)$")
 COLUMNS = ("anthropic", "bedrock", "vertex", "openrouter")
+# Dialects a client's endpoint takes besides the provider's own: OpenRouter's Anthropic-compatible
+# endpoint, which Claude Code uses, serves Claude Code's own IDs (OpenRouter's Claude Code guide sets
+# no model: the defaults go out as Claude API IDs).
+ALSO_ACCEPTED = {("claude-code", "openrouter"): ("anthropic",)}
+
+
+@params
+class RouteModelParams(Params):
+    """Parameters of `route-model`: the model a route sends, judged in that route's dialect."""
+
+    small: bool = False
+    """Judge Claude Code's background (small) model instead of the main one."""
+
+
+KINDS = (
+    Kind(
+        "route-model",
+        "local",
+        RouteModelParams,
+        {
+            "unset": Status.SKIP,
+            "ok": Status.PASS,
+            "gateway": Status.PASS,
+            "other-dialect": Status.FAIL,
+            "not-accepted": Status.FAIL,
+            "needs-profile": Status.FAIL,
+            "wrong-profile": Status.FAIL,
+            "retired": Status.FAIL,
+            "unknown": Status.WARN,
+            "unresolved": Status.WARN,
+        },
+        (
+            "client",
+            "provider",
+            "var",
+            "value",
+            "resolved",
+            "source",
+            "dialect",
+            "found_dialect",
+            "suggestion",
+            "region",
+            "expected",
+            "replacement",
+            "retired",
+            "set",
+        ),
+        probe="route_model",
+    ),
+)
 
 
 def _matches(models: dict[str, Any], dialect: str, value: str) -> bool:
@@ -140,6 +190,9 @@ def route_model(p: RouteModelParams, env: Environment) -> Result:
         # The client's own default with no table row to name it is not the reader's fault.
         return Result("unresolved" if model.setting else "unset", values, evidence)
     value = model.resolved.strip()
+    for other in ALSO_ACCEPTED.get((chosen.client, chosen.provider), ()):
+        if _matches(env.models, other, value):
+            dialect = other
     rows: list[dict[str, Any]] = env.facts.get("model_rows", [])
     row, found = _row_of(rows, value)
     if row is None and "/" not in value:
@@ -161,6 +214,22 @@ def route_model(p: RouteModelParams, env: Environment) -> Result:
                 }
         return Result(outcome, values, evidence)
 
+    when = _retired(row, dialect) if row is not None else None
+    if row is not None and when:
+        # Retirement first: converting a retired ID to the route's dialect or profile only leads to
+        # the next error. The successor goes in the route's own form (Bedrock: a profile of its region).
+        values["retired"] = when
+        replacement = row.get("replacement")
+        new_row = next((r for r in rows if r.get("id") == replacement), None)
+        prefix = None
+        if dialect == "bedrock":
+            wanted = region_profiles(env.facts, region)
+            m = PROFILE.match(value)
+            prefix = m.group(1) if m and m.group(1) and (m.group(1) in wanted or m.group(1) == "global") else None
+            prefix = prefix or _pick_profile(new_row, wanted)
+        again = _in_dialect(new_row, dialect, prefix)
+        values["replacement"] = again or str(replacement or "-")
+        return fail("retired", again)
     foreign = found is not None and found != dialect and _in_dialect(row, dialect) != value
     if dialect == "mantle" and found == "bedrock":
         foreign = _in_dialect(row, "mantle") != value
@@ -168,7 +237,8 @@ def route_model(p: RouteModelParams, env: Environment) -> Result:
         values["found_dialect"] = found or _shape_of(env.models, value) or "-"
         wanted = region_profiles(env.facts, region) if dialect == "bedrock" else []
         suggestion = _in_dialect(row, dialect, _pick_profile(row, wanted) if dialect == "bedrock" else None)
-        return fail("other-dialect", suggestion)
+        # Without a row the table cannot say what the ID is called here: never a fix with no ID in it.
+        return fail("other-dialect" if suggestion and found else "not-accepted", suggestion)
     if dialect == "bedrock" and not value.startswith("arn:"):
         m = PROFILE.match(value)
         prefix = m.group(1) if m else None
@@ -182,15 +252,6 @@ def route_model(p: RouteModelParams, env: Environment) -> Result:
             pick = _pick_profile(row, wanted)
             return fail("wrong-profile", f"{pick}.{row['bedrock']}" if pick and row else None)
     if row is not None:
-        when = _retired(row, dialect)
-        if when:
-            values["retired"] = when
-            replacement = row.get("replacement")
-            new_row = next((r for r in rows if r.get("id") == replacement), None)
-            prefix_match = PROFILE.match(value) if dialect == "bedrock" else None
-            again = _in_dialect(new_row, dialect, prefix_match.group(1) if prefix_match else None)
-            values["replacement"] = again or str(replacement or "-")
-            return fail("retired", again)
         return Result("ok", values, evidence)
     if value.startswith("arn:"):
         return Result("ok", values, evidence)

@@ -1,0 +1,152 @@
+"""`aws-region` and `aws-credentials`: the region and the credential chain Claude Code and the AWS SDKs use on Bedrock."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import field
+
+from generator.check.environment import Environment, Result
+from generator.check.files import aws_files
+from generator.check.kinds.base import Kind, Params, Status, claude_env, params
+from generator.secrets import mask
+
+REGION = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d+$")
+
+
+DEFAULT_REGION = "us-east-1"
+
+
+@params
+class AwsParams(Params):
+    """Parameters of `aws-region` and `aws-credentials`."""
+
+    sources: list[str] = field(default_factory=claude_env)
+    """Where the tool reads its settings, highest precedence first."""
+    model_var: str | None = None
+    """Setting holding the Bedrock model ID whose profile prefix must suit the region."""
+
+
+KINDS = (
+    Kind(
+        "aws-region",
+        "local",
+        AwsParams,
+        {
+            "ok": Status.PASS,
+            "default-region": Status.WARN,
+            "invalid-region": Status.FAIL,
+            "prefix-mismatch": Status.FAIL,
+        },
+        ("region", "source", "model", "expected", "found", "profile"),
+        probe="aws_region",
+        reads=("model_var",),
+    ),
+    Kind(
+        "aws-credentials",
+        "local",
+        AwsParams,
+        {
+            "env-keys": Status.PASS,
+            "bearer-token": Status.PASS,
+            "profile": Status.PASS,
+            "sso-profile": Status.PASS,
+            "partial-keys": Status.FAIL,
+            "profile-missing": Status.FAIL,
+            "malformed": Status.FAIL,
+            "none": Status.FAIL,
+        },
+        ("profile", "source", "path", "line", "error", "access_key"),
+        probe="aws_credentials",
+        reads=("model_var",),
+    ),
+)
+
+
+def _profile_name(env: Environment, p: AwsParams) -> tuple[str, str]:
+    r = env.settings.resolve("AWS_PROFILE", p.sources)
+    return (r.value, r.source or "") if r.value else ("default", "")
+
+
+def aws_region(p: AwsParams, env: Environment) -> Result:
+    """Region as Claude Code and the AWS SDKs resolve it, then the model's profile prefix against it."""
+    values = {"region": "-", "source": "-", "model": "-", "expected": "-", "found": "-", "profile": "-"}
+    region = source = None
+    for var in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        r = env.settings.resolve(var, p.sources)
+        if r.value:
+            region, source = r.value.strip(), f"{var} ({r.source})"
+            break
+    if region is None:
+        profile, _ = _profile_name(env, p)
+        _, config = aws_files(env.vars, env.home, env.cwd)
+        section = "default" if profile == "default" else f"profile {profile}"
+        from_profile = (config.data or {}).get(section, {}).get("region")
+        if from_profile:
+            region, source = from_profile, f"{config.path} [{section}]"
+    values["profile"] = _profile_name(env, p)[0]
+    if region is None:
+        values.update(region=DEFAULT_REGION, source="-")
+        return Result("default-region", values, {"region": DEFAULT_REGION})
+    values.update(region=region, source=source or "-")
+    ev = {"region": region, "source": source}
+    if not REGION.match(region):
+        return Result("invalid-region", values, ev)
+    model = env.settings.resolve(p.model_var, p.sources).value if p.model_var else None
+    if model:
+        values["model"] = model
+        from generator.check.model_facts import region_profiles, split_profile
+
+        found, _ = split_profile(env.models, model.strip())
+        expected = region_profiles(env.models, region)
+        values["expected"] = " / ".join(f"{x}." for x in (*expected, "global"))
+        if found:
+            values["found"] = found + "."
+            if found != "global" and expected and found not in expected:
+                return Result("prefix-mismatch", values, ev)
+    return Result("ok", values, ev)
+
+
+def aws_credentials(p: AwsParams, env: Environment) -> Result:
+    """Which link of the credential chain would be used, and whether it is complete."""
+    values = {"profile": "-", "source": "-", "path": "-", "line": "-", "error": "-", "access_key": "-"}
+    key_id, secret, bearer = (
+        env.settings.resolve(var, p.sources)
+        for var in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_BEARER_TOKEN_BEDROCK")
+    )
+    if bearer.value:
+        values.update(source=bearer.source or "-", access_key=mask(bearer.value))
+        return Result("bearer-token", values, {"source": bearer.source})
+    if key_id.value or secret.value:
+        values.update(source=key_id.source or secret.source or "-")
+        if key_id.value:
+            values["access_key"] = mask(key_id.value)
+        if not (key_id.value and secret.value):
+            return Result("partial-keys", values, {"id": bool(key_id.value), "secret": bool(secret.value)})
+        return Result("env-keys", values, {"source": key_id.source})
+    creds, config = aws_files(env.vars, env.home, env.cwd)
+    for f in (creds, config):
+        if f.problem:
+            values.update(path=f.problem.path, line=str(f.problem.line), error=f.problem.error)
+            return Result("malformed", values, {"path": f.problem.path})
+    profile, source = _profile_name(env, p)
+    values.update(profile=profile, source=source or "-")
+    cred_section = (creds.data or {}).get(profile)
+    conf_section = (config.data or {}).get("default" if profile == "default" else f"profile {profile}")
+    if cred_section and cred_section.get("aws_access_key_id"):
+        values.update(path=creds.path, access_key=mask(cred_section["aws_access_key_id"]))
+        if not cred_section.get("aws_secret_access_key"):
+            return Result("partial-keys", values, {"profile": profile})
+        return Result("profile", values, {"profile": profile, "path": creds.path})
+    if conf_section:
+        values["path"] = config.path
+        if any(k.startswith("sso_") for k in conf_section):
+            return Result("sso-profile", values, {"profile": profile})
+        if (
+            conf_section.get("role_arn")
+            or conf_section.get("credential_process")
+            or conf_section.get("aws_access_key_id")
+        ):
+            return Result("profile", values, {"profile": profile, "path": config.path})
+    if profile != "default":
+        return Result("profile-missing", values, {"profile": profile})
+    return Result("none", values, {})

@@ -1,0 +1,97 @@
+"""`gcp-project` and `gcp-adc`: the project and the Application Default Credentials Claude Code uses on Vertex AI."""
+
+from __future__ import annotations
+
+from dataclasses import field
+from pathlib import Path
+
+from generator.check.environment import Environment, Result
+from generator.check.files import adc_default_path, read_json
+from generator.check.kinds.base import Kind, Params, Status, claude_env, params
+
+
+@params
+class GcpParams(Params):
+    """Parameters of `gcp-project` and `gcp-adc`."""
+
+    sources: list[str] = field(default_factory=claude_env)
+    """Where the tool reads its settings, highest precedence first."""
+
+
+KINDS = (
+    Kind(
+        "gcp-project",
+        "local",
+        GcpParams,
+        {"ok": Status.PASS, "overridden": Status.WARN, "missing": Status.FAIL},
+        ("project", "source", "ignored", "ignored_source"),
+        probe="gcp_project",
+    ),
+    Kind(
+        "gcp-adc",
+        "local",
+        GcpParams,
+        {
+            "env-file": Status.PASS,
+            "default-file": Status.PASS,
+            "path-missing": Status.FAIL,
+            "malformed": Status.FAIL,
+            "missing": Status.FAIL,
+        },
+        ("path", "type", "line", "error"),
+        probe="gcp_adc",
+    ),
+)
+
+
+def gcp_project(p: GcpParams, env: Environment) -> Result:
+    """Claude Code on Vertex: GCLOUD_PROJECT, GOOGLE_CLOUD_PROJECT and the credentials file win over ANTHROPIC_VERTEX_PROJECT_ID."""
+    values = {"project": "-", "source": "-", "ignored": "-", "ignored_source": "-"}
+    candidates: list[tuple[str, str]] = []
+    for var in ("GCLOUD_PROJECT", "GOOGLE_CLOUD_PROJECT"):
+        r = env.settings.resolve(var, p.sources)
+        if r.value:
+            candidates.append((r.value.strip(), f"{var} ({r.source})"))
+    creds_path = env.settings.resolve("GOOGLE_APPLICATION_CREDENTIALS", p.sources).value
+    if creds_path:
+        f = read_json(Path(creds_path).expanduser(), env.home, env.cwd)
+        project = (f.data or {}).get("project_id") or (f.data or {}).get("quota_project_id")
+        if isinstance(project, str) and project:
+            candidates.append((project, f.path))
+    own = env.settings.resolve("ANTHROPIC_VERTEX_PROJECT_ID", p.sources)
+    if own.value:
+        candidates.append((own.value.strip(), f"ANTHROPIC_VERTEX_PROJECT_ID ({own.source})"))
+    if not candidates:
+        return Result("missing", values, {})
+    (project, source), rest = candidates[0], candidates[1:]
+    values.update(project=project, source=source)
+    differing = [(v, s) for v, s in rest if v != project]
+    if differing:
+        values.update(ignored=differing[0][0], ignored_source=differing[0][1])
+        return Result("overridden", values, {"used": source, "ignored": [s for _, s in differing]})
+    return Result("ok", values, {"source": source})
+
+
+def gcp_adc(p: GcpParams, env: Environment) -> Result:
+    """Application Default Credentials: the file named by GOOGLE_APPLICATION_CREDENTIALS, else gcloud's."""
+    values = {"path": "-", "type": "-", "line": "-", "error": "-"}
+    named = env.settings.resolve("GOOGLE_APPLICATION_CREDENTIALS", p.sources).value
+    path = Path(named).expanduser() if named else adc_default_path(env.home)
+    f = read_json(path, env.home, env.cwd)
+    values["path"] = f.path
+    if not f.exists:
+        return Result("path-missing" if named else "missing", values, {"path": f.path})
+    if f.problem:
+        values.update(line=str(f.problem.line), error=f.problem.error)
+        return Result("malformed", values, {"path": f.path})
+    kind = str((f.data or {}).get("type", "-"))
+    values["type"] = kind
+    if kind not in (
+        "authorized_user",
+        "service_account",
+        "external_account",
+        "impersonated_service_account",
+        "external_account_authorized_user",
+    ):
+        return Result("malformed", {**values, "error": f"unknown credential type '{kind}'"}, {"path": f.path})
+    return Result("env-file" if named else "default-file", values, {"path": f.path, "type": kind})
