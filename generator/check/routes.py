@@ -30,7 +30,6 @@ CLAUDE = ("claude-local", "claude-project", "claude-user", "env")
 SHELL = ("env", "dotenv")
 OPENHANDS = ("env", "openhands-toml")
 TRUE = ("1", "true", "yes", "on")
-ALIASES = ("opus", "sonnet", "haiku", "opusplan", "default", "best")
 # Claude Code's provider switches, in the order it tests them (the first one set wins).
 SWITCHES = (
     ("CLAUDE_CODE_USE_BEDROCK", "bedrock"),
@@ -507,7 +506,7 @@ def _model(
     )
     if main is not None:
         value = main.value.strip()
-        resolved, known = _alias(r, value, facts.claude_code.get("aliases") or ALIASES, resolve)
+        resolved, known = _alias(r, value, facts.claude_code.get("aliases") or (), resolve)
         row = facts.row_of(resolved)
         if row is not None and resolved == row.get("anthropic"):
             if provider in ("bedrock", "vertex", "mantle", "foundry"):

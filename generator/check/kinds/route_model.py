@@ -6,7 +6,6 @@ region, retirement, whether the table knows it), so no other finding can accept 
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +25,6 @@ PROVIDER_DIALECT = {
     "vertex": "vertex",
     "openrouter": "openrouter",
 }
-PROFILE = re.compile(r"^(?:(us-gov|us|eu|apac|jp|au|ca|global)\.)?(anthropic\.claude-\S+)$")
 COLUMNS = ("anthropic", "bedrock", "vertex", "openrouter")
 # Dialects a client's endpoint takes besides the provider's own: OpenRouter's Anthropic-compatible
 # endpoint, which Claude Code uses, serves Claude Code's own IDs (OpenRouter's Claude Code guide sets
@@ -86,10 +84,20 @@ def _matches(models: dict[str, Any], dialect: str, value: str) -> bool:
     return matches(models, dialect, value)
 
 
-def _row_of(rows: list[dict[str, Any]], value: str) -> tuple[dict[str, Any] | None, str | None]:
+def _profile(models: dict[str, Any], value: str) -> str | None:
+    """The inference-profile prefix of a Bedrock ID (`us.anthropic.claude-…` → `us`), by the table's prefixes."""
+    from generator.check.model_facts import split_profile
+
+    return split_profile(models, value)[0]
+
+
+def _row_of(
+    models: dict[str, Any], rows: list[dict[str, Any]], value: str
+) -> tuple[dict[str, Any] | None, str | None]:
     """The model-table row an ID belongs to in any dialect, and that dialect."""
-    bare = PROFILE.match(value)
-    base = bare.group(2) if bare else value
+    from generator.check.model_facts import split_profile
+
+    base = split_profile(models, value)[1]
     for row in rows:
         if value == row.get("id") and row.get("anthropic") is None:
             return row, "anthropic"
@@ -194,10 +202,10 @@ def route_model(p: RouteModelParams, env: Environment) -> Result:
         if _matches(env.models, other, value):
             dialect = other
     rows: list[dict[str, Any]] = env.facts.get("model_rows", [])
-    row, found = _row_of(rows, value)
+    row, found = _row_of(env.models, rows, value)
     if row is None and "/" not in value:
         # OpenRouter's dotted spelling without its vendor part (`claude-sonnet-4.5`).
-        row, dotted = _row_of(rows, f"anthropic/{value}")
+        row, dotted = _row_of(env.models, rows, f"anthropic/{value}")
         found = dotted if row is not None else None
     if dialect == "gateway":
         return Result("gateway", values, evidence)
@@ -224,8 +232,8 @@ def route_model(p: RouteModelParams, env: Environment) -> Result:
         prefix = None
         if dialect == "bedrock":
             wanted = region_profiles(env.facts, region)
-            m = PROFILE.match(value)
-            prefix = m.group(1) if m and m.group(1) and (m.group(1) in wanted or m.group(1) == "global") else None
+            found_prefix = _profile(env.models, value)
+            prefix = found_prefix if found_prefix in (*wanted, "global") else None
             prefix = prefix or _pick_profile(new_row, wanted)
         again = _in_dialect(new_row, dialect, prefix)
         values["replacement"] = again or str(replacement or "-")
@@ -240,8 +248,7 @@ def route_model(p: RouteModelParams, env: Environment) -> Result:
         # Without a row the table cannot say what the ID is called here: never a fix with no ID in it.
         return fail("other-dialect" if suggestion and found else "not-accepted", suggestion)
     if dialect == "bedrock" and not value.startswith("arn:"):
-        m = PROFILE.match(value)
-        prefix = m.group(1) if m else None
+        prefix = _profile(env.models, value)
         wanted = region_profiles(env.facts, region)
         values["expected"] = " / ".join(f"{x}." for x in (*wanted, "global")) if wanted else "-"
         offered = (row or {}).get("bedrock_prefixes", [])
