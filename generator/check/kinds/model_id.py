@@ -106,7 +106,7 @@ def model_id(p: ModelParams, env: Environment) -> Result:
             break
     r = env.settings.resolve(p.var, p.sources)
     values = {
-        **base_values(r, False),
+        **base_values(r, p.secret),
         "dialect": dialect,
         "default": p.default or "-",
         "suggestion": "-",
