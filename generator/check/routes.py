@@ -545,10 +545,11 @@ def _model(
 def _alias(r: _Reader, value: str, aliases: Any, resolve: Any) -> tuple[str, bool]:
     """An alias (`sonnet`, `opus[1m]`) → the ID sent: the ANTHROPIC_DEFAULT_*_MODEL override, else the table."""
     # The `[1m]` suffix selects the long context window; the ID sent goes without it.
+    # Observed for `sonnet[1m]`; the docs put the suffix on full IDs too, and the ID goes without it.
     base = value[:-4] if value.lower().endswith("[1m]") else value
     name = base.lower()
     if name not in aliases:
-        return value, True
+        return base, True
     # `opusplan` sends Sonnet outside plan mode; `best` is Opus.
     family = {"opusplan": "sonnet", "best": "opus"}.get(name, name)
     override = (

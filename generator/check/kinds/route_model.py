@@ -112,11 +112,14 @@ def _row_of(
 
 
 def region_profiles(facts: dict[str, Any], region: str) -> list[str]:
-    """Inference-profile prefixes a region's own profiles use (first matching rule of models.yaml)."""
+    """Inference-profile prefixes a region's own profiles use (first matching rule of models.yaml), the
+    one Claude Code picks for its own defaults first, so a fix names what the defaults already send."""
     for rule in facts.get("bedrock_regions") or []:
         start = str(rule.get("region", ""))
         if start and region.startswith(start):
-            return [str(p) for p in rule.get("profiles", [])]
+            profiles = [str(p) for p in rule.get("profiles", [])]
+            own = rule.get("claude_code")
+            return sorted(profiles, key=lambda p: p != own)
     return []
 
 
@@ -175,6 +178,9 @@ def route_model(p: RouteModelParams, env: Environment) -> Result:
         return Result("unset", values, {})
     model: ModelChoice | None = chosen.small_model if p.small else chosen.model
     assert model is not None
+    if p.small and (model.value == "main" or model.setting is None):
+        # The main model's check judges it; the client's own default is not the reader's choice.
+        return Result("unset", values, {})
     dialect = PROVIDER_DIALECT.get(chosen.provider, "gateway")
     region = chosen.region.value.strip() if chosen.region else ""
     values.update(
