@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -163,3 +164,52 @@ def test_one_language_builds_with_zensical(site: Path, tmp_path: Path) -> None:
         ).stdout
     )
     assert {e["id"] for e in doc["entries"]} <= built
+
+
+def _sections(parser_data: list[Any]) -> list[tuple[Any, ...]]:
+    return [(s.el.tag, s.el.attrs, s.depth, s.id, list(s.title), list(s.text)) for s in parser_data]
+
+
+def _material_sections(html: str) -> list[tuple[Any, ...]]:
+    from material.plugins.search.plugin import Parser
+
+    parser = Parser()
+    parser.feed(html)
+    parser.close()
+    return _sections(parser.data)
+
+
+def test_search_sections_are_material_s_on_every_page(site: Path) -> None:
+    # generator/site/search.py cuts pages into search sections with its own tokenizer: it must
+    # agree with Material's parser on every page (whole pages too: nav, forms, inline SVG).
+    import re
+
+    from generator.site.search import SectionParser
+
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 200
+    for page in pages:
+        html = re.sub(
+            r"<script\b.*?</script>|<!doctype html>", "", page.read_text(encoding="utf-8"), flags=re.S | re.I
+        )
+        article = re.search(r'<article class="md-content__inner md-typeset">(.*)</article>', html, re.S)
+        for part in (html, article.group(1) if article else ""):
+            assert _sections(SectionParser().parse(part)) == _material_sections(part), page
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<p>a &amp; b &lt;c&gt; &quot;q&quot;</p><h2 id="x">T<a class="headerlink" href="#x">¶</a></h2><p>t</p>',
+        '<h3 id="a">A</h3><div data-search-exclude><p>hidden</p><div><p>still</p></div><p>back</p></div>',
+        '<div class="tabbed"><h2 id="in">Nested</h2><p>x</p></div><p>after</p>',
+        "<pre><code>line 1\n  <span>line</span> 2\n\n</code></pre><p>  </p><ul><li></li></ul>",
+        "<p>a < b</p><script>var x = '<p>';</script><p>c</p>",
+        '<p>x<br/>y<img src="a.png" alt="z"><input disabled></p><!-- note --><P CLASS=up>Up</P>',
+        "<h1 id=top>Top</h1><table class=linenodiv><tr><td>1</td></tr></table><p>text</p></div></p>",
+    ],
+)
+def test_search_sections_match_material_on_unusual_html(html: str) -> None:
+    from generator.site.search import sections
+
+    assert _sections(sections(html)) == _material_sections(html)

@@ -91,6 +91,9 @@ class _DirtyIsFine(logging.Filter):
 
 @event_priority(100)  # before the search plugin reads the theme language
 def on_config(config: Any, **_: Any) -> Any:
+    from generator.site import speed
+
+    speed.install()
     root = Path(config["config_file_path"]).resolve().parent
     docs = Path(config["docs_dir"])  # docs/: the languages' folders and the shared assets
     langs = site_i18n.languages(config)
@@ -213,6 +216,7 @@ def _start_other_languages(config: Any, locales: list[str]) -> None:
 
 
 def on_files(files: Files, config: Any, **_: Any) -> Files:
+    _use_tuned_index(config)
     # The hand-written assets (CSS, scripts, the explain index) are shared by every language: they
     # live in docs/assets/, beside the languages' folders, and each build copies them.
     shared = Path(config["docs_dir"]).parent
@@ -227,6 +231,17 @@ def on_files(files: Files, config: Any, **_: Any) -> Files:
                 )
             )
     return files
+
+
+def _use_tuned_index(config: Any) -> None:
+    """Index the pages with `search.TunedIndex` (after the search plugin's on_config made its own)."""
+    from material.plugins.search.plugin import SearchPlugin  # type: ignore[import-untyped]
+
+    from generator.site.search import TunedIndex
+
+    for plugin in config["plugins"].values():
+        if isinstance(plugin, SearchPlugin) and plugin.config.enabled:
+            plugin.search_index = TunedIndex(config, **plugin.config)
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, **_: Any) -> str:
@@ -272,10 +287,10 @@ def on_post_template(output: str, template_name: str, config: Any, **_: Any) -> 
     return site_i18n.localise_page(output, config) if template_name == "404.html" else output
 
 
+@event_priority(-100)  # after the search plugin wrote its index
 def on_post_build(config: Any, **_: Any) -> None:
     site_dir = Path(config["site_dir"])
-    size = site_i18n.tune_index(site_dir, config)
-    log.info("generator: %s search index %d bytes", site_i18n.current_language(config), size)
+    log.info("generator: %s search index %d bytes", site_i18n.current_language(config), _index_size(config))
     children, _STATE.children = _STATE.children, []
     failed = []
     for child in children:
@@ -299,6 +314,16 @@ def on_post_build(config: Any, **_: Any) -> None:
         child.out.rename(target)
     if failed:
         raise PluginError("\n".join(failed))
+
+
+def _index_size(config: Any) -> int:
+    from generator.site.search import TunedIndex
+
+    for plugin in config["plugins"].values():
+        index = getattr(plugin, "search_index", None)
+        if isinstance(index, TunedIndex):
+            return index.size
+    return 0
 
 
 def on_build_error(**_: Any) -> None:

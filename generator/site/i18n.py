@@ -6,8 +6,8 @@
 - **Language switcher per page.** Material's `extra.alternate` is set for each page to the same page
   in every language (the paths are the same in every language); `<link rel="alternate">` points at
   the language homes, where each build writes its own `sitemap.xml` (Material's switcher reads it).
-- **Search per language.** Each build writes its own index; `tune_index` adds brackets to the
-  separators, counts tags like text and gives each page an excerpt. Japanese compounds are handled
+- **Search per language.** Each build writes its own index (`search.TunedIndex`); `tune_docs`
+  adds brackets to the separators, counts tags like text and gives each page an excerpt. Japanese compounds are handled
   by the worker wrapper (`docs/assets/javascripts/workers/kb-search.js`).
 - **404 per language.** Each build writes its own `404.html`; its language links point at the homes.
 
@@ -16,15 +16,10 @@ Background: ../shared/research/mkdocs-i18n.md §0, §4, §5 and §8.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
-
-# The index file Material's search plugin writes, in each language's build.
-SEARCH_INDEX = Path("search") / "search_index.json"
 
 
 @dataclass(frozen=True)
@@ -112,8 +107,9 @@ _LISTINGS = ("tags/",)
 _WRAPPERS = re.compile(r"\s*</?(?:p|ul|ol|li)>\s*")
 
 
-def tune_index(site_dir: Path, config: Any) -> int:
-    """Rewrite the search index this build wrote for its language; return its size in bytes.
+def tune_docs(data: dict[str, Any], config: Any) -> dict[str, Any]:
+    """The search index Material's plugin would write for this build's language, tuned (the index
+    `search.TunedIndex` writes):
 
     - this language's lunr settings only, brackets and quotes added to the separator, tags boosted
       like text (Material: 1e6, so a tag beat a page quoting the reader's exact message);
@@ -123,8 +119,6 @@ def tune_index(site_dir: Path, config: Any) -> int:
     - the install-and-run, sources and related sections and the tags page are left out, and
       paragraph and list markup is dropped from the text.
     """
-    index = site_dir / SEARCH_INDEX
-    data = json.loads(index.read_text(encoding="utf-8"))
     lang = next(x for x in languages(config) if x.locale == current_language(config))
     s = search_settings(config, lang)
     data["config"].update(
@@ -134,9 +128,7 @@ def tune_index(site_dir: Path, config: Any) -> int:
         fields=FIELDS,
     )
     data["docs"] = _compact(data["docs"], "")
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    index.write_text(text, encoding="utf-8")
-    return len(text.encode("utf-8"))
+    return data
 
 
 def _with_extra_separators(separator: str) -> str:
