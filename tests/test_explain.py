@@ -93,6 +93,17 @@ def test_javascript_stack_frames_go() -> None:
     assert "accessdeniedexception" in n.types
 
 
+def test_pictographs_at_line_starts_are_a_gutter(index: Index) -> None:
+    # A bot or a person prefixing every line (`🤖 `, `❌ `, `⚠️ `) must not split a wrapped message.
+    text = (
+        '🤖 "error": {"type": "rate_limit_error", "message": "This request would exceed the rate\n'
+        "🤖 limit for your organization of 40,000 input tokens per minute. For details, refer to:\n"
+        '⚠️ https://docs.anthropic.com/en/api/rate-limits."}'
+    )
+    assert normalise(text).text.startswith("error: {type: rate_limit_error")
+    assert [m.entry.id for m in explain(text, index)][:1] == ["anthropic/rate-limit-exceeded"]
+
+
 def test_json_escapes_are_undone_even_twice() -> None:
     n = normalise(r'{"raw":"{\"error\":{\"message\":\"caf\u00e9\\nbar\"}}"}')
     assert n.text == "{raw:{error:{message:café bar}}}"

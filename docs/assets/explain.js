@@ -31,7 +31,12 @@
   // R11 _FRAME_GLYPHS, _FRAME_LEAD, _FRAME_TAIL: terminal frames.
   var FRAME_GLYPHS =
     "\u2502\u2503\u254e\u2506\u250a\u23bf\u23fa\u25cf\u273b\u273d\u2736\u2733\u2722\u256d\u256e\u2570\u256f\u251c\u2524\u250c\u2510\u2514\u2518\u2500\u2501\u2550\u254c\u2590\u259b\u259c\u258c\u259d\u2598\u2588\u2718\u2715\u2717\u26a0\u26a1\u276f\u203a";
-  var FRAME_LEAD = new RegExp("^[ \\t]*(?:[" + FRAME_GLYPHS + "]+[ \\t]*|>[ \\t]+)+", "gm");
+  // _PICTOGRAPHS: symbols, dingbats, U+FE0F, and U+1F000-U+1FBFF as surrogate pairs (no `u` flag).
+  var PICTOGRAPHS = "\\u2600-\\u27bf\\u2b00-\\u2bff\\ufe0f";
+  var FRAME_LEAD = new RegExp(
+    "^[ \\t]*(?:(?:[" + FRAME_GLYPHS + PICTOGRAPHS + "]|[\\ud83c-\\ud83e][\\udc00-\\udfff])+[ \\t]*|>[ \\t]+)+",
+    "gm"
+  );
   var FRAME_TAIL = new RegExp("[ \\t]*[\\u2502\\u2503\\u256e\\u256f\\u256d\\u2570\\u2500\\u2501]+[ \\t]*$", "gm");
   var BOX_GLYPHS = /[\u2500-\u259f]+/g;
 

@@ -64,10 +64,14 @@ _ESCAPE_ROUNDS = 3
 _ENTITY = re.compile(r"&(?:#([0-9]{1,7})|#x([0-9a-fA-F]{1,6})|(amp|lt|gt|quot|apos|nbsp));", _AI)
 _NAMED_ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'", "nbsp": " "}
 # R11 terminal frames: the box a terminal UI draws around its output (`│ … │`, `╭──╮`), Claude
-# Code's result marker `⎿` and bullets (`⏺ ● ✻`), status glyphs (`✘ ✕ ⚠ ❯`) and a quoted or
-# prompted line's leading `> ` are not part of the message. (NFKC has already made `ℹ` an `i`.)
+# Code's result marker `⎿` and bullets (`⏺ ● ✻`), status glyphs (`✘ ✕ ⚠ ❯`), pictographs at a
+# line's start and a quoted or prompted line's leading `> ` are not part of the message. (NFKC
+# has already made `ℹ` an `i`.)
 _FRAME_GLYPHS = "\u2502\u2503\u254e\u2506\u250a\u23bf\u23fa\u25cf\u273b\u273d\u2736\u2733\u2722\u256d\u256e\u2570\u256f\u251c\u2524\u250c\u2510\u2514\u2518\u2500\u2501\u2550\u254c\u2590\u259b\u259c\u258c\u259d\u2598\u2588\u2718\u2715\u2717\u26a0\u26a1\u276f\u203a"
-_FRAME_LEAD = re.compile("^[ \t]*(?:[" + _FRAME_GLYPHS + "]+[ \t]*|>[ \t]+)+", re.MULTILINE)
+# Pictographs a tool or a person puts at the start of each line (`🤖 `, `❌ `, `⚠️ `): symbols and
+# dingbats, the emoji planes and the emoji variation selector. They are never part of a message.
+_PICTOGRAPHS = "\u2600-\u27bf\u2b00-\u2bff\ufe0f\U0001f000-\U0001fbff"
+_FRAME_LEAD = re.compile("^[ \t]*(?:[" + _FRAME_GLYPHS + _PICTOGRAPHS + "]+[ \t]*|>[ \t]+)+", re.MULTILINE)
 # The same as `[ \t]*G+[ \t]*$`, but a match may only start where a run of blanks starts, or where
 # a run of glyphs starts with no blank before it: each run is scanned once (linear, not quadratic).
 _FRAME_TAIL = re.compile(
