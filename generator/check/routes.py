@@ -506,7 +506,7 @@ def _model(
     )
     if main is not None:
         value = main.value.strip()
-        resolved, known = _alias(r, value, facts.claude_code.get("aliases") or (), resolve)
+        resolved, known, override = _alias(r, value, facts.claude_code.get("aliases") or (), resolve)
         row = facts.row_of(resolved)
         if row is not None and resolved == row.get("anthropic"):
             if provider in ("bedrock", "vertex", "mantle", "foundry"):
@@ -516,7 +516,9 @@ def _model(
                 # Observed for Opus 4.1 only; retired Sonnet IDs went out unchanged (2.1.328).
                 # Legacy remap: a retired ID is sent as the current model of its family.
                 resolved = resolve(str(row["family"])) or resolved
-        model = ModelChoice(value, resolved, main.name, main.origin, known)
+        # An ANTHROPIC_DEFAULT_*_MODEL behind the alias is where the ID sent is set (and fixed).
+        at = override or main
+        model = ModelChoice(value, resolved, at.name, at.origin, known)
     else:
         # ANTHROPIC_DEFAULT_OPUS_MODEL alone also replaces the default model (observed in 2.1.328).
         opus = r.get("ANTHROPIC_DEFAULT_OPUS_MODEL")
@@ -542,23 +544,24 @@ def _model(
     return model, small_model
 
 
-def _alias(r: _Reader, value: str, aliases: Any, resolve: Any) -> tuple[str, bool]:
-    """An alias (`sonnet`, `opus[1m]`) → the ID sent: the ANTHROPIC_DEFAULT_*_MODEL override, else the table."""
+def _alias(r: _Reader, value: str, aliases: Any, resolve: Any) -> tuple[str, bool, Setting | None]:
+    """An alias (`sonnet`, `opus[1m]`) → the ID sent: the ANTHROPIC_DEFAULT_*_MODEL override (returned too),
+    else the table."""
     # The `[1m]` suffix selects the long context window; the ID sent goes without it.
     # Observed for `sonnet[1m]`; the docs put the suffix on full IDs too, and the ID goes without it.
     base = value[:-4] if value.lower().endswith("[1m]") else value
     name = base.lower()
     if name not in aliases:
-        return base, True
+        return base, True, None
     # `opusplan` sends Sonnet outside plan mode; `best` is Opus.
     family = {"opusplan": "sonnet", "best": "opus"}.get(name, name)
     override = (
         r.get(f"ANTHROPIC_DEFAULT_{family.upper()}_MODEL") if family in ("opus", "sonnet", "haiku") else None
     )
     if override is not None:
-        return override.value.strip(), True
+        return override.value.strip(), True, override
     target = resolve(name) or resolve(family)
-    return (target, True) if target else (value, False)
+    return (target, True, None) if target else (value, False, None)
 
 
 def claude_route(
@@ -696,8 +699,11 @@ def claude_route(
         # no token) is what authenticates.
         anthropic_key = bool(key and key.value.strip().startswith("sk-ant-api") and not token)
         gateway_small = bool(base and host != "api.anthropic.com" and not anthropic_key)
-    remap = provider in ("anthropic", "gateway") and not r.on("CLAUDE_CODE_DISABLE_LEGACY_MODEL_REMAP")
-    remap = remap and anthropic_key
+    # The legacy remap goes by the ID, not by the credential: observed with a key and through a gateway
+    # token alike (`legacy-remap-opus-4-1`, `legacy-opus-4-1-token`).
+    remap = provider in ("anthropic", "gateway", "openrouter") and not r.on(
+        "CLAUDE_CODE_DISABLE_LEGACY_MODEL_REMAP"
+    )
     model, small = _model(
         r,
         facts,
