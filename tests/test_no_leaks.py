@@ -187,10 +187,12 @@ def test_each_credential_goes_only_where_its_configuration_points(tmp_path: Path
         sent_anything |= bool(went)
         assert went <= allowed.get(value, set()), f"{name} was sent to {went - allowed.get(value, set())}"
     assert sent_anything
-    # The winning Anthropic key (the project-local settings file) reached the gateway; the others did not.
+    # The Anthropic SDK's key (the environment) reached the gateway its environment names. Claude Code is on
+    # Bedrock here, so no settings-file key went anywhere; nor did the `.env` key the shell outranks.
     anthropic = f"127.0.0.1:{urlsplit(m.environ['ANTHROPIC_BASE_URL']).port}"
-    assert wire.destinations(S["claude-local.anthropic"]) == {anthropic}
-    assert not wire.destinations(S["env.anthropic"]) and not wire.destinations(S["dotenv.anthropic"])
+    assert wire.destinations(S["env.anthropic"]) == {anthropic}
+    for unsent in ("claude-local", "claude-project", "claude-user", "dotenv"):
+        assert not wire.destinations(S[f"{unsent}.anthropic"]), unsent
     # AWS signs with the secret key, never sends it; only the configured endpoint sees the session token.
     heads = b"".join(aws_seen)
     assert aws_seen and S["env.aws-secret"].encode() not in heads and S["aws.secret"].encode() not in heads
