@@ -201,8 +201,14 @@ def finding(
         fix = _fmt(fix_text, result.values) if fix_text else None
         if fix and fix_text and where and instruction and "{set}" not in fix_text and labels:
             # The guide's fix is written for the shell; the value lives in a file, which is where it
-            # has to change (Claude Code's settings files even win over the shell).
-            fix = f"{fix} {labels['fix_there'].format(where=where, set=instruction)}"
+            # has to change. A JSON settings file (Claude Code's, OpenHands' agent settings) wins over
+            # the shell, so a fix that exports the variable would change nothing: the file edit alone.
+            there = labels["fix_there"].format(where=where, set=instruction)
+            if "export " in fix_text and where.rsplit(":", 1)[0].endswith(".json"):
+                fix = there
+            else:
+                stop = "" if fix.endswith((".", "。")) else "。" if lang == "ja" else "."
+                fix = f"{fix}{stop}{'' if lang == 'ja' else ' '}{there}"
         covers = list(outcome["covers"] or spec["covers"])
         entry_ref = outcome["entry"] or spec["docs_entry"]
     if skip_reason:
