@@ -8,12 +8,15 @@ checks that they validate, then measures in child processes:
 
 - render: `python -m generator render` (YAML → Markdown for both languages, cold: empty docs/);
 - project: `mkdocs build --strict` after the render (the whole build: the hook finds the pages up
-  to date, builds the default language and starts the other in a parallel process);
+  to date, builds the default language and starts the other in a parallel process). A first build
+  fills the saved HTML (`generator/site/htmlcache.py`); then "project" is the usual rebuild (the
+  Markdown of unchanged pages is not converted again) and "project, cold" the same build with
+  `KB_SITE_NO_CACHE=1` (every page converted, as in CI or on a fresh clone);
 - toolchain: the same rendered Markdown, navigation and mkdocs.yml built by stock MkDocs + Material
   without the generator: no hook, no overrides, one language after the other (as one `mkdocs build`
   with mkdocs-static-i18n does);
 
-project and toolchain alternately, R times each, and prints medians, their ratio, peak memory, the
+project, toolchain and cold project alternately, R times each, and prints medians, their ratio, peak memory, the
 HTML bytes per page and each language's search index. Not a test: it prints, it does not assert.
 `bench/run.py` adds these rows to its table through `synthetic_rows()`.
 """
@@ -67,12 +70,18 @@ class Result:
     """HTML pages written, both languages (index.html files)."""
     render: Measure
     """`python -m generator render`, cold."""
+    first: Measure
+    """The first project build after the render (converts every page and saves its HTML)."""
     build: Measure
-    """The project's whole `mkdocs build --strict` after the render (median run)."""
+    """The project's whole `mkdocs build --strict` after the render, saved HTML used (median run)."""
+    cold: Measure
+    """The same with `KB_SITE_NO_CACHE=1`: every page's Markdown converted (median run)."""
     toolchain: Measure
     """The same pages and config built without the generator (median run)."""
     builds: list[float]
     """Wall seconds of every project build, in run order."""
+    colds: list[float]
+    """Wall seconds of every cold project build, in run order."""
     toolchains: list[float]
     """Wall seconds of every toolchain build, in run order (alternating with `builds`)."""
     html_bytes_mean: float
@@ -221,16 +230,16 @@ def measure(
         )
         langs = ("ja", "en")
         builds: list[Measure] = []
+        colds: list[Measure] = []
         toolchains: list[Measure] = []
         site = work / "site"
+        project = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", "site"]
+        # The project's whole build after `generator render` (the usual flow, and what a second
+        # build or `serve` finds): the hook sees the pages up to date and renders nothing. The first
+        # converts every page and saves the HTML.
+        first = run_child(project, work, env)
         for _ in range(max(1, runs)):
-            # The project's whole build after `generator render` (the usual flow, and what a second
-            # build or `serve` finds): the hook sees the pages up to date and renders nothing.
-            builds.append(
-                run_child(
-                    [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", "site"], work, env
-                )
-            )
+            builds.append(run_child(project, work, env))
             # The same pages (just rendered) and config, stock toolchain, one language after the other.
             configs = toolchain_configs(work, langs)
             toolchains.append(
@@ -255,6 +264,7 @@ def measure(
                     ]
                 )
             )
+            colds.append(run_child(project, work, {**env, "KB_SITE_NO_CACHE": "1"}))
         pages = list(site.rglob("index.html"))
         # <provider>/<entry>/index.html, under en/ for English (guide pages count too: same shape).
         entry_pages = [
@@ -264,9 +274,12 @@ def measure(
             entries=total,
             pages=len(pages),
             render=render,
+            first=first,
             build=_median(builds),
+            cold=_median(colds),
             toolchain=_median(toolchains),
             builds=[m.seconds for m in builds],
+            colds=[m.seconds for m in colds],
             toolchains=[m.seconds for m in toolchains],
             html_bytes_mean=statistics.mean(p.stat().st_size for p in pages),
             html_bytes_entry_median=statistics.median(p.stat().st_size for p in entry_pages),
@@ -297,6 +310,13 @@ def synthetic_rows(entries: int = 1000) -> list[tuple[str, str, str, str, str]]:
             f"{r.build.peak_mb:.0f}",
         ),
         (
+            f"site: the same build, cold (every page's Markdown converted, {r.pages} pages)",
+            f"{r.cold.seconds:.2f} s",
+            f"{r.cold.seconds / r.toolchain.seconds:.2f} × toolchain only",
+            "-",
+            f"{r.cold.peak_mb:.0f}",
+        ),
+        (
             "site: same pages and config without the generator (stock toolchain)",
             f"{r.toolchain.seconds:.2f} s",
             "",
@@ -322,33 +342,49 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     ap.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     args = ap.parse_args(argv)
+    load_start = os.getloadavg()[0]
     r = measure(args.entries, args.keep, args.drop_feature, args.runs)
     if args.json:
         doc = {
             **r.__dict__,
             "render": r.render.__dict__,
+            "first": r.first.__dict__,
             "build": r.build.__dict__,
+            "cold": r.cold.__dict__,
             "toolchain": r.toolchain.__dict__,
         }
         print(json.dumps(doc))
         return 0
     load = os.getloadavg()[0]
-    print(f"# {os.cpu_count()} cores, Python {sys.version.split()[0]}, load average {load:.1f} at the end")
+    print(
+        f"# {os.cpu_count()} cores, Python {sys.version.split()[0]},"
+        f" load average {load_start:.1f} at the start, {load:.1f} at the end"
+    )
     if args.drop_feature:
         print(f"without theme features    {', '.join(args.drop_feature)}")
     print(f"entries per language      {r.entries}")
     print(f"HTML pages (both langs)   {r.pages}")
     rows = (
         ("render (YAML -> Markdown)", r.render),
+        ("project, first build", r.first),
         ("project build (whole)", r.build),
+        ("project build, cold", r.cold),
         ("toolchain only", r.toolchain),
     )
     for name, m in rows:
         print(
             f"{name:25} {m.seconds:8.2f} s wall, {m.cpu_seconds:.2f} s CPU, peak {m.peak_mb:.0f} MB (one process)"
         )
-    print(f"project / toolchain       {r.build.seconds / r.toolchain.seconds:8.3f} wall (target <= 0.6)")
+    print(
+        f"project / toolchain       {r.build.seconds / r.toolchain.seconds:8.3f} wall,"
+        f" {r.build.cpu_seconds / r.toolchain.cpu_seconds:.3f} CPU (target <= 0.6)"
+    )
+    print(
+        f"cold project / toolchain  {r.cold.seconds / r.toolchain.seconds:8.3f} wall,"
+        f" {r.cold.cpu_seconds / r.toolchain.cpu_seconds:.3f} CPU"
+    )
     print(f"runs (project)            {' '.join(f'{x:.1f}' for x in r.builds)}")
+    print(f"runs (project, cold)      {' '.join(f'{x:.1f}' for x in r.colds)}")
     print(f"runs (toolchain)          {' '.join(f'{x:.1f}' for x in r.toolchains)}")
     print(
         f"HTML bytes per page       {r.html_bytes_mean:8.0f} mean, {r.html_bytes_entry_median:.0f} median entry page,"

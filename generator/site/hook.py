@@ -32,6 +32,8 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
 from generator.site import i18n as site_i18n
+from generator.site.htmlcache import FOLDER as CACHE_FOLDER
+from generator.site.htmlcache import HtmlCache
 
 log = logging.getLogger("mkdocs.hooks.generator")
 
@@ -41,6 +43,8 @@ CHILD_ENV = "KB_SITE_CHILD"
 """Set in the builds the default one starts: the pages are rendered already; start no others."""
 SOLO_ENV = "KB_SITE_SOLO"
 """Build this language only."""
+NO_CACHE_ENV = "KB_SITE_NO_CACHE"
+"""Convert every page's Markdown, saved HTML or not (`htmlcache`); for cold-build measurements."""
 # A language build that takes longer than this has hung; the whole build fails.
 CHILD_TIMEOUT_S = 1800
 
@@ -67,6 +71,10 @@ class _State:
     """`build`, `serve` or `gh-deploy`."""
     children: list[_Child] = field(default_factory=list)
     """Language builds started by this one."""
+    dirty: bool = False
+    """`--dirty`: only some pages are built."""
+    cache: HtmlCache | None = None
+    """The saved HTML of this build's language (`htmlcache`)."""
 
 
 _STATE = _State()
@@ -74,6 +82,7 @@ _STATE = _State()
 
 def on_startup(command: str, dirty: bool = False, **_: Any) -> None:
     _STATE.command = command
+    _STATE.dirty = dirty
     if command == "serve" and dirty:
         # `mkdocs serve --dirty` rebuilds only the pages whose Markdown changed (render writes only
         # those): the one-entry edit loop. MkDocs warns about it, and strict mode would stop on that.
@@ -217,6 +226,10 @@ def _start_other_languages(config: Any, locales: list[str]) -> None:
 
 def on_files(files: Files, config: Any, **_: Any) -> Files:
     _use_tuned_index(config)
+    _STATE.cache = None
+    if os.environ.get(NO_CACHE_ENV) != "1":
+        docs = Path(config["docs_dir"])
+        _STATE.cache = HtmlCache(docs.parent / CACHE_FOLDER / docs.name, config, files)
     # The hand-written assets (CSS, scripts, the explain index) are shared by every language: they
     # live in docs/assets/, beside the languages' folders, and each build copies them.
     shared = Path(config["docs_dir"]).parent
@@ -244,6 +257,15 @@ def _use_tuned_index(config: Any) -> None:
             plugin.search_index = TunedIndex(config, **plugin.config)
 
 
+def on_pre_page(page: Any, config: Any, files: Files, **_: Any) -> Any:
+    # A page whose Markdown was converted before takes its HTML from the cache (`htmlcache`).
+    cache = _STATE.cache
+    if cache is not None:
+        original = page.render
+        page.render = lambda config, files: cache.render(page, config, files, original)
+    return page
+
+
 def on_page_markdown(markdown: str, page: Any, config: Any, **_: Any) -> str:
     # "Edit this page" must open the guide YAML, not the generated Markdown.
     marker = "<!-- Generated from "
@@ -264,7 +286,7 @@ def on_page_context(context: Any, page: Any, config: Any, **_: Any) -> Any:
 
 
 def on_post_page(output: str, page: Any, config: Any, **_: Any) -> str:
-    return site_i18n.localise_page(output, config)
+    return site_i18n.compact_html(site_i18n.localise_page(output, config))
 
 
 def on_template_context(context: Any, template_name: str, config: Any, **_: Any) -> Any:
@@ -284,13 +306,27 @@ def on_template_context(context: Any, template_name: str, config: Any, **_: Any)
 
 
 def on_post_template(output: str, template_name: str, config: Any, **_: Any) -> str:
-    return site_i18n.localise_page(output, config) if template_name == "404.html" else output
+    if template_name != "404.html":
+        return output
+    return site_i18n.compact_html(site_i18n.localise_page(output, config))
 
 
 @event_priority(-100)  # after the search plugin wrote its index
 def on_post_build(config: Any, **_: Any) -> None:
     site_dir = Path(config["site_dir"])
-    log.info("generator: %s search index %d bytes", site_i18n.current_language(config), _index_size(config))
+    lang = site_i18n.current_language(config)
+    log.info("generator: %s search index %d bytes", lang, _index_size(config))
+    cache, _STATE.cache = _STATE.cache, None
+    if cache is not None:
+        # A dirty build asks for some pages only: the others' saved HTML stays.
+        removed = 0 if _STATE.dirty else cache.prune()
+        log.info(
+            "generator: %s HTML %d converted, %d saved, %d stale removed",
+            lang,
+            cache.misses,
+            cache.hits,
+            removed,
+        )
     children, _STATE.children = _STATE.children, []
     failed = []
     for child in children:

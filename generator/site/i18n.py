@@ -192,3 +192,19 @@ def localise_page(html: str, config: Any) -> str:
     for old, new in _UI_FIXES.get(lang, ()):
         html = html.replace(old, new)
     return html
+
+
+# Whitespace HTML renders as one space, or not at all between blocks: a run of it that holds a line
+# break becomes one line break. Material's templates indent every line of the navigation, so this
+# is a quarter of an entry page. Left alone: <pre> and <textarea> (whitespace shown as it is) and
+# <script> (line breaks and strings). Nothing outside <pre> on the site sets `white-space: pre`.
+_VERBATIM = re.compile(r"(<pre\b.*?</pre>|<textarea\b.*?</textarea>|<script\b.*?</script>)", re.S | re.I)
+_BLANK_RUN = re.compile(r"[ \t\r\f]*\n\s*")
+
+
+def compact_html(html: str) -> str:
+    """`html` with each whitespace run that holds a line break made one line break (outside
+    <pre>, <textarea> and <script>)."""
+    parts = _VERBATIM.split(html)
+    parts[::2] = [_BLANK_RUN.sub("\n", p) for p in parts[::2]]
+    return "".join(parts)

@@ -480,6 +480,10 @@ def render_site(
 # page carries its whole section, and with `navigation.prune` only the reader's own group is
 # listed in full (a 125-entry section made each page 72 KB of navigation at 1000 entries).
 GROUP_ENTRIES_AT = 40
+# A symptom group longer than this is split into numbered parts ("認証（1/3）", "Authentication
+# (1/3)") of nearly equal length: the expanded group is most of an entry page's navigation, and one
+# 53-entry group made its pages 75 KB at 1000 entries.
+GROUP_MAX = 20
 
 
 def nav(cat: Catalogue, lang: str) -> list[Any]:
@@ -503,13 +507,27 @@ def nav(cat: Catalogue, lang: str) -> list[Any]:
             by_symptom: dict[str, list[str]] = {}
             for e in g.entries:
                 by_symptom.setdefault(e.symptom, []).append(f"{g.provider}/{e.id}.md")
-            section += [
-                {nav_title(ui()[lang][f"symptom_{symptom}"]): items} for symptom, items in by_symptom.items()
-            ]
+            for symptom, paths in by_symptom.items():
+                section += _nav_groups(ui()[lang][f"symptom_{symptom}"], paths, lang)
         providers.append({nav_title(g.name.get(lang)): section})
     items.append({nav_title(ui()[lang]["providers"]): providers})
     items += ["reference.md", "tags.md"]
     return items
+
+
+def _nav_groups(name: str, paths: list[str], lang: str) -> list[dict[str, list[str]]]:
+    """One navigation group `name` of `paths`, or numbered parts of at most `GROUP_MAX` pages."""
+    parts = -(-len(paths) // GROUP_MAX)
+    if parts <= 1:
+        return [{nav_title(name): paths}]
+    size, extra = divmod(len(paths), parts)
+    groups, start = [], 0
+    for i in range(parts):
+        end = start + size + (i < extra)
+        label = f"{name}（{i + 1}/{parts}）" if lang == "ja" else f"{name} ({i + 1}/{parts})"
+        groups.append({nav_title(label): paths[start:end]})
+        start = end
+    return groups
 
 
 def site_stamp(guides: Path) -> str:
