@@ -47,6 +47,8 @@ class Finding(NamedTuple):
     """`<path>:<line>` of the file that sets the judged value, when it comes from a file."""
     kind: str = ""
     """The check's probe kind."""
+    origin: str | None = None
+    """`env` when the judged value came from the environment (no file holds it)."""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -57,7 +59,9 @@ class Finding(NamedTuple):
             "message": self.message,
             "message_en": self.message_en,
             "evidence": self.evidence,
-            "source": self.where or self.source,
+            # Where the judged value lives (DESIGN.md): its file and line, `env`, or null when no value
+            # was judged; never the guide (that is `docs_url`'s job).
+            "source": self.where or self.origin,
             "fix": self.fix,
             "docs_url": self.docs_url,
             "covers": self.covers,
@@ -234,6 +238,7 @@ def finding(
         outcome=NOT_IN_USE if skip_reason and result.outcome == NOT_IN_USE else result.outcome,
         where=where,
         kind=spec["kind"],
+        origin="env" if at and at.get("source") == "env" and not where else None,
     )
 
 
