@@ -123,7 +123,10 @@ def test_aws_credentials(machine, environ, files, outcome) -> None:
 def test_gcp_project_precedence(machine) -> None:
     e = env_of(machine, {"GOOGLE_CLOUD_PROJECT": "other-proj", "ANTHROPIC_VERTEX_PROJECT_ID": "my-proj"})
     r = gcp_project(GCP, e)
-    assert (r.outcome, r.values["project"], r.values["ignored"]) == ("overridden", "other-proj", "my-proj")
+    # The Vertex SDK asks the credentials for a project only when ANTHROPIC_VERTEX_PROJECT_ID is unset.
+    assert (r.outcome, r.values["project"], r.values["ignored"]) == ("overridden", "my-proj", "other-proj")
+    alone = gcp_project(GCP, env_of(machine, {"GOOGLE_CLOUD_PROJECT": "other-proj"}))
+    assert (alone.outcome, alone.values["project"]) == ("ok", "other-proj")
     assert gcp_project(GCP, env_of(machine, {"ANTHROPIC_VERTEX_PROJECT_ID": "my-proj"})).outcome == "ok"
     assert gcp_project(GCP, env_of(machine, {})).outcome == "missing"
 
@@ -143,7 +146,11 @@ def test_gcp_project_from_credentials_file(machine) -> None:
         cwd=cwd,
     )
     r = gcp_project(GCP, e)
-    assert (r.outcome, r.values["project"], r.values["source"]) == ("overridden", "file-proj", "~/sa.json")
+    assert (r.outcome, r.values["project"], r.values["ignored_source"]) == (
+        "overridden",
+        "my-proj",
+        "~/sa.json",
+    )
 
 
 def test_gcp_adc(machine) -> None:

@@ -623,11 +623,8 @@ def claude_route(
     elif provider in ("vertex", "anthropic-google-cloud"):
         if provider == "vertex":
             region = r.get("CLOUD_ML_REGION") or Setting("CLOUD_ML_REGION", "us-east5", Origin("default"))
-            project = (
-                r.get("ANTHROPIC_VERTEX_PROJECT_ID")
-                or r.get("GCLOUD_PROJECT")
-                or r.get("GOOGLE_CLOUD_PROJECT")
-            )
+            # Only ANTHROPIC_VERTEX_PROJECT_ID, unless the credentials are asked (below).
+            project = r.get("ANTHROPIC_VERTEX_PROJECT_ID")
             name = region.value.strip()
             # The request path starts /v1/projects/… on Google's host, /projects/… under a base URL.
             host = (
@@ -646,6 +643,12 @@ def claude_route(
             auth = "none"
         else:
             auth = "google-oauth"
+            if provider == "vertex" and project is None:
+                # The Vertex SDK asks google-auth for the project only when ANTHROPIC_VERTEX_PROJECT_ID is
+                # unset (under SKIP auth it never does: `vertex-project-from-google-cloud-project`).
+                project = (
+                    r.get("GCLOUD_PROJECT") or r.get("GOOGLE_CLOUD_PROJECT") or _credentials_project(env, r)
+                )
             adc = r.get("GOOGLE_APPLICATION_CREDENTIALS")
             if adc:
                 credential = Credential(adc.name, None, None, adc.origin)
@@ -719,6 +722,14 @@ def claude_route(
         override = _vertex_region(r, facts, model.resolved)
         if override is not None:
             region = override
+            if r.used.get("ANTHROPIC_VERTEX_BASE_URL") is None:
+                # Without a base URL the host is the region's own, so it moves with the region.
+                name = override.value.strip()
+                endpoint = (
+                    "https://aiplatform.googleapis.com"
+                    if name == "global"
+                    else f"https://{name}-aiplatform.googleapis.com"
+                )
     return Route(
         "claude-code",
         provider,
@@ -733,6 +744,22 @@ def claude_route(
         version,
         forced,
     )
+
+
+def _credentials_project(env: Environment, r: _Reader) -> Setting | None:
+    """The `project_id` of the credentials file GOOGLE_APPLICATION_CREDENTIALS names (read as data)."""
+    from generator.check.files import read_json
+
+    named = r.get("GOOGLE_APPLICATION_CREDENTIALS")
+    if named is None or not named.value.strip():
+        return None
+    f = read_json(Path(named.value.strip()).expanduser(), env.home, env.cwd)
+    project = (f.data or {}).get("project_id") if isinstance(f.data, dict) else None
+    if not isinstance(project, str) or not project.strip():
+        return None
+    found = Setting("project_id", project.strip(), Origin(f.path))
+    r.used["project_id"] = found
+    return found
 
 
 def _vertex_region(r: _Reader, facts: Facts, model: str) -> Setting | None:

@@ -45,9 +45,14 @@ KINDS = (
 
 
 def gcp_project(p: GcpParams, env: Environment) -> Result:
-    """Claude Code on Vertex: GCLOUD_PROJECT, GOOGLE_CLOUD_PROJECT and the credentials file win over ANTHROPIC_VERTEX_PROJECT_ID."""
+    """Claude Code on Vertex: ANTHROPIC_VERTEX_PROJECT_ID, else the credentials' project (google-auth reads
+    GCLOUD_PROJECT, GOOGLE_CLOUD_PROJECT, then the credentials file); the Vertex SDK asks the credentials
+    only when ANTHROPIC_VERTEX_PROJECT_ID is unset (observed: `vertex-project-from-google-cloud-project`)."""
     values = {"project": "-", "source": "-", "ignored": "-", "ignored_source": "-"}
     candidates: list[tuple[str, str]] = []
+    own = env.settings.resolve("ANTHROPIC_VERTEX_PROJECT_ID", p.sources)
+    if own.value:
+        candidates.append((own.value.strip(), f"ANTHROPIC_VERTEX_PROJECT_ID ({own.source})"))
     for var in ("GCLOUD_PROJECT", "GOOGLE_CLOUD_PROJECT"):
         r = env.settings.resolve(var, p.sources)
         if r.value:
@@ -58,9 +63,6 @@ def gcp_project(p: GcpParams, env: Environment) -> Result:
         project = (f.data or {}).get("project_id") or (f.data or {}).get("quota_project_id")
         if isinstance(project, str) and project:
             candidates.append((project, f.path))
-    own = env.settings.resolve("ANTHROPIC_VERTEX_PROJECT_ID", p.sources)
-    if own.value:
-        candidates.append((own.value.strip(), f"ANTHROPIC_VERTEX_PROJECT_ID ({own.source})"))
     if not candidates:
         return Result("missing", values, {})
     (project, source), rest = candidates[0], candidates[1:]
