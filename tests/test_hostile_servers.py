@@ -21,12 +21,12 @@ from typing import Any
 
 import httpx
 import pytest
+from certs import Pem, make_cert
 from conftest import ROOT
 from hostile_servers import (
     BASE_VAR,
     GOOD_VAR,
     KEY_VAR,
-    Pem,
     Server,
     answer,
     client_context,
@@ -35,7 +35,6 @@ from hostile_servers import (
     huge,
     intercepting_proxy,
     loop,
-    make_cert,
     probe_guide,
     redirect,
     reset,

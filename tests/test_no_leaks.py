@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from conftest import GUIDES, ROOT
+from conftest import GUIDES, PROVIDERS, ROOT
 from hostile_servers import answer, response, serve
 from planted import Captured, Machine, RecordingTransport, S, Wire, leaks, planted
 
@@ -32,18 +32,9 @@ from generator.check.sources import read_settings
 from generator.cli import build_parser, check_options
 from generator.kb.catalogue import load_catalogue, params_of
 
-# Every provider named: the planted machine sets everything at once, and a leak test must run every
-# check, including those of providers no route goes through (Vertex while Bedrock wins, say).
-ALL_PROVIDERS = [
-    "anthropic",
-    "claude-code",
-    "bedrock",
-    "vertex",
-    "openrouter",
-    "openai-sdk",
-    "litellm",
-    "openhands",
-]
+# Every provider is named on the command line (PROVIDERS): the planted machine sets everything at
+# once, and a leak test must run every check, including those of providers no route goes through
+# (Vertex while Bedrock wins, say).
 FORMATS = [
     [],
     ["--json"],
@@ -59,7 +50,7 @@ FORMATS = [
 
 def _run_check(m: Machine, extra: list[str], wire: Wire, capsys: Any, cap: Captured) -> tuple[int, str]:
     args = build_parser().parse_args(
-        ["--guides", str(GUIDES), "check", *ALL_PROVIDERS, "--timeout", "3", "--deadline", "30", *extra]
+        ["--guides", str(GUIDES), "check", *PROVIDERS, "--timeout", "3", "--deadline", "30", *extra]
     )
     client = httpx.Client(transport=RecordingTransport(wire), follow_redirects=False, timeout=3)
     with cap.around():
@@ -135,10 +126,10 @@ PASTED = (
 @pytest.mark.slow
 def test_every_command_as_a_real_process_shows_no_secret(tmp_path: Path) -> None:
     runs = [
-        ["check", *ALL_PROVIDERS, "-v", "--timeout", "3"],
-        ["check", *ALL_PROVIDERS, "--json", "--timeout", "3"],
-        ["check", *ALL_PROVIDERS, "--ndjson", "--timeout", "3"],
-        ["check", *ALL_PROVIDERS, "--report", "--timeout", "3"],
+        ["check", *PROVIDERS, "-v", "--timeout", "3"],
+        ["check", *PROVIDERS, "--json", "--timeout", "3"],
+        ["check", *PROVIDERS, "--ndjson", "--timeout", "3"],
+        ["check", *PROVIDERS, "--report", "--timeout", "3"],
         ["check", "--sources"],
         ["explain", PASTED],
         ["explain", "--json", "-"],
