@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import configparser
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +44,8 @@ def read_ini(path: Path, home: Path, cwd: Path) -> ParsedFile:
     text = _raw(path, shown)
     if isinstance(text, ParsedFile):
         return text
+    import configparser  # only when an AWS file exists: most machines have none
+
     parser = configparser.ConfigParser(interpolation=None, strict=True)
     try:
         parser.read_string(text)
