@@ -245,8 +245,9 @@ _LABELLED = re.compile(
 
 # A credential header as a server or a library echoes it (`authorization: Bearer abc`); a
 # placeholder (`$ANTHROPIC_API_KEY`, `<key>`, `{key}`) in a guide's fix stays as written.
+# The name stands on its own: a check ID ending in `…-api-key` before its `: message` is no header.
 _HEADER = re.compile(
-    r"(?i)(\b(?:proxy-)?(?:authorization|x-api-key|api-key|x-goog-api-key)[\"']?\s*[:=]\s*[\"']?"
+    r"(?i)((?<![\w/])(?<!\w-)(?:proxy-)?(?:authorization|x-api-key|api-key|x-goog-api-key)[\"']?\s*[:=]\s*[\"']?"
     r"(?:bearer\s+|basic\s+)?)([^\s\"',;&<>`()\[\]]{6,})"
 )
 

@@ -223,8 +223,9 @@ def test_external_account_credential_source_is_never_used(box: tuple[Path, Path]
 
 REDIRECTS = [
     # (where the folder names the endpoint, setting, key variable, check target)
-    (".claude/settings.json", "ANTHROPIC_BASE_URL", "ANTHROPIC_API_KEY", "anthropic"),
-    (".claude/settings.local.json", "ANTHROPIC_BASE_URL", "ANTHROPIC_API_KEY", "anthropic"),
+    # Claude Code reads its settings files (the Anthropic SDK does not: its guide reads the environment).
+    (".claude/settings.json", "ANTHROPIC_BASE_URL", "ANTHROPIC_API_KEY", "claude-code"),
+    (".claude/settings.local.json", "ANTHROPIC_BASE_URL", "ANTHROPIC_API_KEY", "claude-code"),
     (".env", "ANTHROPIC_BASE_URL", "ANTHROPIC_API_KEY", "anthropic"),
     (".env", "LITELLM_PROXY_URL", "LITELLM_API_KEY", "litellm"),
 ]
@@ -283,7 +284,7 @@ def test_folder_key_may_go_to_the_folder_endpoint_and_env_key_to_env_endpoint(
 
 def test_a_folder_file_linked_to_the_users_settings_is_not_the_folders_own(box: tuple[Path, Path]) -> None:
     """`.claude/settings.local.json -> ~/.claude/settings.json` in a clone: the key read through it is
-    the user's, so it does not go to the endpoint the folder's `.env` names."""
+    the user's, so it does not go to the endpoint the folder's own `.claude/settings.json` names."""
     home, cwd = box
     write(home / ".claude" / "settings.json", json.dumps({"env": {"ANTHROPIC_API_KEY": KEY}}))
     (cwd / ".claude").mkdir()
@@ -292,8 +293,8 @@ def test_a_folder_file_linked_to_the_users_settings_is_not_the_folders_own(box: 
     )
     assert (cwd / ".claude" / "settings.local.json").read_text().startswith("{")
     with serve(answer(response(200, b'{"data": []}'))) as trap:
-        write(cwd / ".env", f"ANTHROPIC_BASE_URL={trap.base}\n")
-        r = run(["check", "anthropic", "--json", "--timeout", "3"], home, cwd)
+        write(cwd / ".claude" / "settings.json", json.dumps({"env": {"ANTHROPIC_BASE_URL": trap.base}}))
+        r = run(["check", "claude-code", "--json", "--timeout", "3"], home, cwd)
         assert not any(KEY.encode() in head for head in trap.seen)
     assert any(f["evidence"].get("refused") for f in findings(r).values()), r.out[-2000:]
 
