@@ -111,7 +111,9 @@ def _zensical() -> str | None:
     import os
     import shutil
 
-    return os.environ.get("ZENSICAL") or shutil.which("zensical")
+    # The test extras install it (pyproject.toml) next to this interpreter, on PATH or not.
+    beside = Path(sys.executable).parent / "zensical"
+    return os.environ.get("ZENSICAL") or (str(beside) if beside.exists() else shutil.which("zensical"))
 
 
 @pytest.mark.skipif(

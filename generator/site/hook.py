@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+import jinja2
+import jinja2.bccache
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
@@ -63,6 +65,21 @@ class _Child:
     """Its standard output and error, shown if it fails."""
 
 
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Jinja bytecode kept in memory; Jinja checks each template's source before using it."""
+
+    def __init__(self) -> None:
+        self.saved: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.saved.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.saved[bucket.key] = bucket.bytecode_to_string()
+
+
 @dataclass
 class _State:
     """What this process is doing (the hook module lives as long as the process)."""
@@ -75,6 +92,9 @@ class _State:
     """`--dirty`: only some pages are built."""
     cache: HtmlCache | None = None
     """The saved HTML of this build's language (`htmlcache`)."""
+    templates: jinja2.BytecodeCache = field(default_factory=lambda: _CompiledTemplates())
+    """The theme's templates compiled once per process (`mkdocs serve` loads the config, and so a new
+    template environment, for every rebuild)."""
 
 
 _STATE = _State()
@@ -128,7 +148,7 @@ def on_config(config: Any, **_: Any) -> Any:
 def _render(root: Path, docs: Path, langs: list[site_i18n.Language], only: str | None = None) -> None:
     """Render the pages of every language (or `only` one), the explain index, the check plan and the
     navigations."""
-    from generator.explain.index import write_explain_files
+    from generator.explain.index import write_explain_files, write_site_index
     from generator.kb.catalogue import load_catalogue
     from generator.site.render import STAMP_FILE, nav, render_site, site_stamp
 
@@ -149,11 +169,15 @@ def _render(root: Path, docs: Path, langs: list[site_i18n.Language], only: str |
             log.error(str(p))
         raise SystemExit(f"{len(cat.problems)} problem(s) in the guides; run: python -m generator validate")
     result = render_site(cat, docs, langs=(only,) if only else tuple(x.locale for x in langs))
-    write_explain_files(cat, docs, root / "guides")  # the paste box's index, and explain's
+    if only:
+        write_site_index(cat, docs)  # a preview: the paste box's index (explain's own is left)
+    else:
+        write_explain_files(cat, docs, root / "guides")  # the paste box's index, and explain's
     from generator.check.plan import write_plan
     from generator.paths import default_guides_dir
 
-    if (root / "guides").resolve() == default_guides_dir().resolve():
+    # A preview leaves the check plan alone (`check` compiles a stale one itself).
+    if not only and (root / "guides").resolve() == default_guides_dir().resolve():
         write_plan(cat, root / "guides")
     for lang in langs:
         _write_if_changed(
@@ -222,6 +246,11 @@ def _start_other_languages(config: Any, locales: list[str]) -> None:
         output = tempfile.TemporaryFile()  # noqa: SIM115 - open until the child ends (on_post_build)
         proc = subprocess.Popen(argv, env=env, stdout=output, stderr=subprocess.STDOUT)
         _STATE.children.append(_Child(locale, proc, out, output))
+
+
+def on_env(env: jinja2.Environment, config: Any, files: Files, **_: Any) -> jinja2.Environment:
+    env.bytecode_cache = _STATE.templates
+    return env
 
 
 def on_files(files: Files, config: Any, **_: Any) -> Files:

@@ -7,6 +7,7 @@ MkDocs project (Zensical) can build one language from the rendered folder.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections import defaultdict
@@ -190,6 +191,7 @@ def table_cell(value: str) -> str:
     return md_text(value).replace("|", "\\|").replace("\n", " ")
 
 
+@functools.lru_cache(maxsize=65536)  # the YAML emitter is slow; `serve` renders the same titles again
 def yaml_str(value: str) -> str:
     """A YAML scalar for front matter.
 
@@ -303,7 +305,10 @@ def first_fix(e: Entry) -> tuple[int, Any, Any | None] | None:
     return (1, e.fixes[0], None) if e.fixes else None
 
 
+@functools.cache
 def _env() -> jinja2.Environment:
+    # One per process: `mkdocs serve` renders on every rebuild, and compiling the templates again
+    # took a tenth of it (the loader still reloads a template whose file changed).
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         undefined=jinja2.StrictUndefined,
