@@ -85,10 +85,11 @@ def _copy(src: Path, dst: Path, subst: dict[str, str]) -> None:
     shutil.copytree(src, dst, symlinks=True)
     for p in dst.rglob("*"):
         if p.is_file() and not p.is_symlink():
-            text = p.read_text(encoding="utf-8")
+            # Bytes, not read_text/write_text: a CRLF fixture (a file saved on Windows) keeps its CR.
+            text = p.read_bytes().decode("utf-8")
             for k, v in subst.items():
                 text = text.replace(k, v)
-            p.write_text(text, encoding="utf-8")
+            p.write_bytes(text.encode("utf-8"))
 
 
 def _snapshot(base: Path) -> dict[str, tuple[int, int]]:
