@@ -80,16 +80,12 @@ def unused_checks(
     return out
 
 
-# Probe kinds that look for the credential a route signs its requests with.
-CREDENTIAL_KINDS = ("aws-credentials", "gcp-adc", "aws-call", "gcp-call")
-
-
 def _auth_skipped(item: Planned, env: Environment) -> str | None:
     """The `CLAUDE_CODE_SKIP_*_AUTH` switch that makes a credential check moot: every route in use the
     check applies to sends no credential because of it (a gateway signs the request instead)."""
     from generator.check.routes import GUIDE_ROUTES
 
-    if item.item["kind"] not in CREDENTIAL_KINDS:
+    if not item.item["signs"]:
         return None
     selectors = item.item["params"].get("route") or GUIDE_ROUTES.get(item.provider) or []
     routes = [r for r in env.routes if any(r.matches(sel) for sel in selectors)]

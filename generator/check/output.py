@@ -84,15 +84,11 @@ def route_line(route: Any, L: dict[str, str]) -> str:
     return clean(", ".join(parts))  # settings values: one printable line, no control sequence
 
 
-CREDENTIAL_KINDS = ("key-shape", "aws-credentials", "gcp-adc", "setting-present")
-
-
 def _rank(f: Finding) -> tuple[int, int]:
     # The real fault first, in the order the request meets it: failures before warnings; among them
     # the credential (refused before anything else is read), then the route's model, then the rest.
     severity = {Status.ERROR: 1, Status.FAIL: 0, Status.WARN: 2}.get(f.status, 3)
-    step = 0 if f.kind in CREDENTIAL_KINDS else 1 if f.kind == "route-model" else 2
-    return severity, step
+    return severity, f.step
 
 
 def text_lines(

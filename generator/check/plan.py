@@ -162,6 +162,8 @@ def compile_plan(cat: Catalogue, guides_dir: Path) -> dict[str, Any]:
                 "provider": provider,
                 "kind": spec.kind,
                 "cost": kind.cost,
+                "step": kind.step,
+                "signs": kind.signs,
                 "statuses": {name: status.value for name, status in kind.outcomes.items()},
                 "reads": reads,
                 "secrets": sorted(secrets),

@@ -45,8 +45,9 @@ class Finding(NamedTuple):
     """The probe's outcome name (kept for tests and --verbose)."""
     where: str | None = None
     """`<path>:<line>` of the file that sets the judged value, when it comes from a file."""
-    kind: str = ""
-    """The check's probe kind."""
+    step: int = 2
+    """Which part of the request its kind judges (0 credential, 1 model, 2 the rest): the order
+    problems are listed in."""
     origin: str | None = None
     """`env` when the judged value came from the environment (no file holds it)."""
 
@@ -237,7 +238,7 @@ def finding(
         duration_ms=ms,
         outcome=NOT_IN_USE if skip_reason and result.outcome == NOT_IN_USE else result.outcome,
         where=where,
-        kind=spec["kind"],
+        step=spec["step"],
         origin="env" if at and at.get("source") == "env" and not where else None,
     )
 

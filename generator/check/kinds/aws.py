@@ -58,6 +58,8 @@ KINDS = (
         ("profile", "source", "path", "line", "error", "access_key"),
         probe="aws_credentials",
         reads=("model_var",),
+        step=0,
+        signs=True,
     ),
 )
 

@@ -110,6 +110,12 @@ class Kind:
     parameters have a `secret` flag that is false)."""
     extra_outcomes: Callable[[Any], Iterable[str]] | None = None
     """Outcome names a check's parameters add to the fixed set (a key-shape's `wrong_prefixes`)."""
+    step: int = 2
+    """Which part of the request it judges: 0 the credential, 1 the model sent, 2 the rest. Problems
+    are listed in that order, the fault a request meets first at the top."""
+    signs: bool = False
+    """It looks for the cloud credential an SDK signs requests with, which a `CLAUDE_CODE_SKIP_*_AUTH`
+    switch makes moot (a gateway signs instead)."""
 
     @property
     def params_class(self) -> type[Params]:

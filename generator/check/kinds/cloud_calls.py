@@ -55,6 +55,7 @@ AWS_CALL = Kind(
     _VALUES,
     probe="aws_call",
     reads=("model_var",),
+    signs=True,
 )
 GCP_CALL = Kind(
     "gcp-call",
@@ -64,6 +65,7 @@ GCP_CALL = Kind(
     _VALUES,
     probe="gcp_refresh",
     reads=("model_var",),
+    signs=True,
 )
 KINDS = (AWS_CALL, GCP_CALL)
 

@@ -40,6 +40,8 @@ KINDS = (
         },
         ("path", "type", "line", "error"),
         probe="gcp_adc",
+        step=0,
+        signs=True,
     ),
 )
 

@@ -42,6 +42,7 @@ KINDS = (
         reads=("var",),
         secrets=("var",),
         extra_outcomes=lambda p: p.wrong_prefixes.values(),
+        step=0,
     ),
 )
 

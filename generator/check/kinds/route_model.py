@@ -74,6 +74,7 @@ KINDS = (
             "set",
         ),
         probe="route_model",
+        step=1,
     ),
 )
 

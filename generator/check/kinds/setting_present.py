@@ -16,6 +16,7 @@ KINDS = (
         probe="setting_present",
         reads=("var",),
         secrets=("var",),
+        step=0,
     ),
 )
 
