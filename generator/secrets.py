@@ -19,11 +19,15 @@ Every pattern here runs in linear time on any input (tests/test_adversarial_patt
 from __future__ import annotations
 
 import json
-import logging
 import re
-import traceback
+import sys
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import logging
+    from importlib.machinery import ModuleSpec
+    from types import ModuleType
 
 # Names that hold credentials even when no check marks them secret.
 SECRET_NAME = re.compile(r"(KEY|TOKEN|SECRET|PASSWORD|CREDENTIAL|AUTH|PASSWD|COOKIE|HEADERS)", re.I)
@@ -425,20 +429,66 @@ def clip(text: str, limit: int = 200) -> str:
 
 
 def scrub_logs(scrub: Scrubber) -> None:
-    """From now on every log record, whoever emits it (httpx, botocore...) and at any level, is
-    scrubbed as it is made, traceback included; `clip` uses the same secrets. Records from probes
-    abandoned at the deadline, which may come after the run, are covered too; a later run's
+    """From now on every log record, whoever emits it (httpx, botocore, python-dotenv...) and at any
+    level, is scrubbed as it is made, traceback included; `clip` uses the same secrets. Records from
+    probes abandoned at the deadline, which may come after the run, are covered too; a later run's
     scrubber replaces this one."""
     if _ACTIVE:
         _ACTIVE[0] = scrub
         return
     _ACTIVE.append(scrub)
-    previous = logging.getLogRecordFactory()
+    if "logging" in sys.modules:
+        _guard(sys.modules["logging"])
+    else:
+        # Importing logging (and the traceback machinery it pulls in) is a tenth of an offline
+        # run's start-up, and most runs never log; so the guard goes in the moment anything
+        # imports logging, before that importer can make a record.
+        sys.meta_path.insert(0, _OnImport("logging", _guard))
+
+
+def _guard(module: ModuleType) -> None:
+    previous = module.getLogRecordFactory()
 
     def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
         return _scrubbed(previous(*args, **kwargs), _ACTIVE[0])
 
-    logging.setLogRecordFactory(factory)
+    module.setLogRecordFactory(factory)
+
+
+class _OnImport:
+    """A finder that lets one module import as usual, then hands it to `then` before any importer
+    sees it; it serves once and steps aside."""
+
+    def __init__(self, name: str, then: Callable[[ModuleType], None]) -> None:
+        self.name = name
+        self.then = then
+
+    def find_spec(self, fullname: str, path: object = None, target: object = None) -> ModuleSpec | None:
+        if fullname != self.name:
+            return None
+        from importlib.util import find_spec
+
+        sys.meta_path.remove(self)
+        spec = find_spec(fullname)
+        if spec is not None and spec.loader is not None:
+            spec.loader = _ThenLoader(spec.loader, self.then)  # type: ignore[assignment]
+        return spec
+
+
+class _ThenLoader:
+    """The module's own loader, with `then(module)` run once the module is executed."""
+
+    def __init__(self, loader: Any, then: Callable[[ModuleType], None]) -> None:
+        self.loader = loader
+        self.then = then
+
+    def create_module(self, spec: ModuleSpec) -> ModuleType | None:
+        created: ModuleType | None = self.loader.create_module(spec)
+        return created
+
+    def exec_module(self, module: ModuleType) -> None:
+        self.loader.exec_module(module)
+        self.then(module)
 
 
 def _scrubbed(record: logging.LogRecord, scrub: Callable[[str], str]) -> logging.LogRecord:
@@ -448,6 +498,8 @@ def _scrubbed(record: logging.LogRecord, scrub: Callable[[str], str]) -> logging
         message = str(record.msg)
     record.msg, record.args = scrub(message), None
     if record.exc_info and record.exc_info[0] is not None:
+        import traceback
+
         record.exc_text = scrub("".join(traceback.format_exception(*record.exc_info))).rstrip("\n")
         record.exc_info = None
     if record.stack_info:

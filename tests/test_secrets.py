@@ -4,6 +4,8 @@ import contextlib
 import io
 import json
 import string
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -195,3 +197,26 @@ def test_credential_headers_are_masked_however_short_but_placeholders_stay() -> 
         assert value not in out, out
     guide = 'curl -H "x-api-key: $ANTHROPIC_API_KEY" ... sends it as `Authorization: Bearer` or <key>'
     assert scrub(guide) == guide
+
+
+def test_logging_imported_after_the_guard_is_scrubbed_too() -> None:
+    """`check` guards logging lazily (its import is a tenth of the start-up): a library that imports
+    logging later, and logs a secret with a traceback, still prints it masked."""
+    secret = "Zq8Wx3Vc7Bn4Ty6Ui9Op2As5Df8Gh1"
+    code = (
+        "import sys\n"
+        "from generator.secrets import Scrubber, scrub_logs\n"
+        f"scrub_logs(Scrubber([{secret!r}]))\n"
+        "assert 'logging' not in sys.modules\n"
+        "import logging\n"
+        "logging.basicConfig()\n"
+        "try:\n"
+        f"    raise ValueError({secret!r})\n"
+        "except ValueError:\n"
+        f"    logging.getLogger('lib').exception('key %s', {secret!r})\n"
+        "print('done')\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0 and "done" in proc.stdout, proc.stderr
+    assert "key " in proc.stderr and "ValueError" in proc.stderr, proc.stderr
+    assert not any(r in proc.stderr for r in runs(secret, 12)), proc.stderr
