@@ -86,6 +86,23 @@ def test_aws_region_from_claude_settings_wins_over_shell(machine) -> None:
 
 
 @pytest.mark.parametrize(
+    ("arn_region", "outcome"), [("us-west-2", "arn-region"), ("us-east-1", "ok"), ("eu-west-1", "arn-region")]
+)
+def test_aws_region_judges_an_arn_against_the_route_region(machine, arn_region, outcome) -> None:
+    """QA2 D5: Bedrock accepts an ARN only in the region it lives in."""
+    from generator.check.routes import resolve_routes
+
+    plan = load_plan(None)[0] or {}
+    arn = f"arn:aws:bedrock:{arn_region}:123456789012:application-inference-profile/abcd1234"
+    e = env_of(machine, {"CLAUDE_CODE_USE_BEDROCK": "1", "AWS_REGION": "us-east-1", "ANTHROPIC_MODEL": arn})
+    e.routes = resolve_routes(e, plan)
+    r = aws_region(AwsParams(), e)
+    assert r.outcome == outcome
+    if outcome == "arn-region":
+        assert (r.values["found"], r.values["region"]) == (arn_region, "us-east-1")
+
+
+@pytest.mark.parametrize(
     ("environ", "files", "outcome"),
     [
         ({"AWS_ACCESS_KEY_ID": "AKIAEXAMPLEEXAMPLE12", "AWS_SECRET_ACCESS_KEY": "s" * 40}, {}, "env-keys"),

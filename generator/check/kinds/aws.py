@@ -11,6 +11,8 @@ from generator.check.kinds.base import Kind, Params, Status, claude_env, params
 from generator.secrets import mask
 
 REGION = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d+$")
+# A Bedrock resource ARN names the region it lives in; Bedrock answers only for its own region's ARNs.
+ARN_REGION = re.compile(r"^arn:aws[a-z-]*:bedrock:([a-z]{2}(?:-gov)?-[a-z]+-\d+):")
 
 
 DEFAULT_REGION = "us-east-1"
@@ -36,6 +38,7 @@ KINDS = (
             "default-region": Status.WARN,
             "invalid-region": Status.FAIL,
             "prefix-mismatch": Status.FAIL,
+            "arn-region": Status.FAIL,
         },
         ("region", "source", "model", "expected", "found", "profile"),
         probe="aws_region",
@@ -94,6 +97,17 @@ def aws_region(p: AwsParams, env: Environment) -> Result:
     if not REGION.match(region):
         return Result("invalid-region", values, ev)
     model = env.settings.resolve(p.model_var, p.sources).value if p.model_var else None
+    for route in env.routes:
+        if route.provider != "bedrock":
+            continue
+        route_region = route.region.value.strip() if route.region else region
+        for choice in (route.model, route.small_model):
+            arn = ARN_REGION.match((choice.resolved or "").strip()) if choice else None
+            if choice and arn and arn.group(1) != route_region:
+                values.update(region=route_region, model=choice.resolved.strip(), found=arn.group(1))
+                return Result(
+                    "arn-region", values, {**ev, "arn_region": arn.group(1), "setting": choice.setting}
+                )
     if model:
         values["model"] = model
         from generator.check.model_facts import region_profiles, split_profile
