@@ -23,8 +23,9 @@ class UrlParams(SettingParams):
     wrong_hosts: dict[str, str] = field(default_factory=dict)
     """Host → outcome to report when the URL points there (a key sent to the wrong provider)."""
     default_key: dict[str, str] = field(default_factory=dict)
-    """`{var, prefix}`: when the setting is unset and that key starts with `prefix`, judge the default URL
-    against `wrong_hosts` too (an OpenRouter key sent to the SDK's default host)."""
+    """`{var, prefix}`: the key `wrong_hosts` is about. When the setting is unset and that key starts with
+    `prefix`, the default URL is judged against `wrong_hosts` too (an OpenRouter key sent to the SDK's
+    default host); when the key is set and does not, a wrong host is that key's own provider, so fine."""
 
 
 KINDS = (
@@ -72,6 +73,10 @@ def url_shape(p: UrlParams, env: Environment) -> Result:
         return Result("unspecified-host", values, ev)
     for wrong, outcome in p.wrong_hosts.items():
         if host == wrong or host.endswith("." + wrong):
+            key_var, prefix = p.default_key.get("var"), p.default_key.get("prefix")
+            key = env.settings.resolve(key_var, p.sources).value if key_var and prefix else None
+            if key and prefix and key.strip() and not key.strip().startswith(prefix):
+                return Result("ok", values, ev)  # e.g. an OpenAI key at OpenAI's own host
             return Result(outcome, values, ev)
     path = parts.path
     for suffix in p.bad_suffixes:
