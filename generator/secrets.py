@@ -91,8 +91,21 @@ _SWITCH = re.compile(
 )
 
 
+# Variables that name a credentials *file*: the reader must see the path to fix it; the file's contents
+# are the secret (`check.files.file_secrets` adds them, and the value itself when it is not a path).
+PATH_NAMES = frozenset({"GOOGLE_APPLICATION_CREDENTIALS"})
+
+
 def is_secret_name(name: str) -> bool:
-    return bool(SECRET_NAME.search(name)) and not _SWITCH.search(name)
+    return bool(SECRET_NAME.search(name)) and not _SWITCH.search(name) and name.upper() not in PATH_NAMES
+
+
+def looks_like_path(value: str) -> bool:
+    """A file path as a person writes one (`/…`, `~/…`, `./…`, `C:\\…`, `key.json`), not pasted contents."""
+    v = value.strip()
+    if not v or "\n" in v or v.startswith("{") or len(v) > 4096:
+        return False
+    return v[0] in "/~." or (len(v) > 2 and v[1] == ":" and v[2] in "\\/") or v.lower().endswith(".json")
 
 
 def is_reference(value: str) -> bool:

@@ -220,3 +220,23 @@ def test_logging_imported_after_the_guard_is_scrubbed_too() -> None:
     assert proc.returncode == 0 and "done" in proc.stdout, proc.stderr
     assert "key " in proc.stderr and "ValueError" in proc.stderr, proc.stderr
     assert not any(r in proc.stderr for r in runs(secret, 12)), proc.stderr
+
+
+def test_a_credentials_file_path_is_shown_but_its_contents_are_secret(tmp_path: Path) -> None:
+    """QA2 D9: GOOGLE_APPLICATION_CREDENTIALS names a file; the path is what the reader must see."""
+    from generator.check.files import file_secrets
+    from generator.secrets import is_secret_name, looks_like_path
+
+    assert not is_secret_name("GOOGLE_APPLICATION_CREDENTIALS")
+    assert is_secret_name("GOOGLE_API_KEY")
+    for path in ("/home/taro/key.json", "~/Downloads/acme.json", "C:\\Users\\taro\\k.json", "./k.json"):
+        assert looks_like_path(path)
+    key = tmp_path / "sa.json"
+    key.write_text(
+        json.dumps({"type": "service_account", "private_key": "-----BEGIN PRIVATE KEY-----abcdefgh"})
+    )
+    found = file_secrets({"GOOGLE_APPLICATION_CREDENTIALS": str(key)}, tmp_path, tmp_path)
+    assert "-----BEGIN PRIVATE KEY-----abcdefgh" in found and str(key) not in found
+    pasted = '{"type": "service_account", "private_key": "xyz"}'
+    assert not looks_like_path(pasted)
+    assert pasted in file_secrets({"GOOGLE_APPLICATION_CREDENTIALS": pasted}, tmp_path, tmp_path)

@@ -123,6 +123,10 @@ def file_secrets(environ: Mapping[str, str], home: Path, cwd: Path) -> list[str]
     for parsed in aws_files(environ, home, cwd):
         found += secrets_in(parsed)
     adc = environ.get("GOOGLE_APPLICATION_CREDENTIALS")
+    from generator.secrets import PATH_NAMES, looks_like_path
+
+    # A path is shown as it is; a variable holding the key itself (pasted JSON) is a secret.
+    found += [v for name in PATH_NAMES if (v := environ.get(name)) and not looks_like_path(v)]
     for path in ([Path(adc).expanduser()] if adc else []) + [adc_default_path(home)]:
         found += secrets_in(read_json(path, home, cwd))
     for name in (
