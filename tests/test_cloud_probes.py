@@ -107,6 +107,28 @@ def test_aws_region_judges_an_arn_against_the_route_region(machine, arn_region, 
     [
         ({"AWS_ACCESS_KEY_ID": "AKIAEXAMPLEEXAMPLE12", "AWS_SECRET_ACCESS_KEY": "s" * 40}, {}, "env-keys"),
         ({"AWS_ACCESS_KEY_ID": "AKIAEXAMPLEEXAMPLE12"}, {}, "partial-keys"),
+        (
+            {"AWS_ACCESS_KEY_ID": "ASIAEXAMPLEEXAMPLE12", "AWS_SECRET_ACCESS_KEY": "s" * 40},
+            {},
+            "no-session-token",
+        ),
+        (
+            {
+                "AWS_ACCESS_KEY_ID": "ASIAEXAMPLEEXAMPLE12",
+                "AWS_SECRET_ACCESS_KEY": "s" * 40,
+                "AWS_SESSION_TOKEN": "t",
+            },
+            {},
+            "env-keys",
+        ),
+        (
+            {},
+            {
+                ".aws/credentials": "[default]\naws_access_key_id = ASIAEXAMPLEEXAMPLE12\naws_secret_access_key = "
+                + "s" * 40
+            },
+            "no-session-token",
+        ),
         ({"AWS_BEARER_TOKEN_BEDROCK": "bedrock-api-key-" + "x" * 30}, {}, "bearer-token"),
         (
             {},

@@ -54,6 +54,7 @@ KINDS = (
             "profile": Status.PASS,
             "sso-profile": Status.PASS,
             "partial-keys": Status.FAIL,
+            "no-session-token": Status.FAIL,
             "profile-missing": Status.FAIL,
             "malformed": Status.FAIL,
             "none": Status.FAIL,
@@ -122,6 +123,11 @@ def aws_region(p: AwsParams, env: Environment) -> Result:
     return Result("ok", values, ev)
 
 
+def _temporary(key_id: str) -> bool:
+    """An access key ID of temporary credentials (STS, SSO portal): useless without its session token."""
+    return key_id.strip().startswith("ASIA")
+
+
 def aws_credentials(p: AwsParams, env: Environment) -> Result:
     """Which link of the credential chain would be used, and whether it is complete."""
     values = {"profile": "-", "source": "-", "path": "-", "line": "-", "error": "-", "access_key": "-"}
@@ -138,6 +144,8 @@ def aws_credentials(p: AwsParams, env: Environment) -> Result:
             values["access_key"] = mask(key_id.value)
         if not (key_id.value and secret.value):
             return Result("partial-keys", values, {"id": bool(key_id.value), "secret": bool(secret.value)})
+        if _temporary(key_id.value) and not env.settings.resolve("AWS_SESSION_TOKEN", p.sources).value:
+            return Result("no-session-token", values, {"source": key_id.source})
         return Result("env-keys", values, {"source": key_id.source})
     creds, config = aws_files(env.vars, env.home, env.cwd)
     for f in (creds, config):
@@ -152,6 +160,9 @@ def aws_credentials(p: AwsParams, env: Environment) -> Result:
         values.update(path=creds.path, access_key=mask(cred_section["aws_access_key_id"]))
         if not cred_section.get("aws_secret_access_key"):
             return Result("partial-keys", values, {"profile": profile})
+        if _temporary(cred_section["aws_access_key_id"]) and not cred_section.get("aws_session_token"):
+            values["source"] = f"{creds.path} [{profile}]"
+            return Result("no-session-token", values, {"profile": profile, "path": creds.path})
         return Result("profile", values, {"profile": profile, "path": creds.path})
     if conf_section:
         values["path"] = config.path
