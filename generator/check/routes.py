@@ -649,13 +649,7 @@ def claude_route(
                 project = (
                     r.get("GCLOUD_PROJECT") or r.get("GOOGLE_CLOUD_PROJECT") or _credentials_project(env, r)
                 )
-            adc = r.get("GOOGLE_APPLICATION_CREDENTIALS")
-            if adc:
-                credential = Credential(adc.name, None, None, adc.origin)
-            elif (env.home / ".config" / "gcloud" / "application_default_credentials.json").is_file():
-                credential = Credential(
-                    "ADC", None, None, Origin("~/.config/gcloud/application_default_credentials.json")
-                )
+            credential = _google_credential(env, r)
     elif provider == "foundry":
         base = r.get("ANTHROPIC_FOUNDRY_BASE_URL")
         resource = r.get("ANTHROPIC_FOUNDRY_RESOURCE")
@@ -877,7 +871,13 @@ def _provider_of_host(endpoint: str | None, own: str, own_host: str) -> str:
 
 
 def _litellm_style(
-    client: str, r: _Reader, model_var: str, key_var: str | None, base_var: str | None, forced: bool
+    env: Environment,
+    client: str,
+    r: _Reader,
+    model_var: str,
+    key_var: str | None,
+    base_var: str | None,
+    forced: bool,
 ) -> Route | None:
     model = r.get(model_var)
     value = model.value.strip() if model else ""
@@ -913,18 +913,75 @@ def _litellm_style(
     if key is None and auth in ("x-api-key", "bearer"):
         auth = "none"
     choice = ModelChoice(value, rest or value, model.name, model.origin) if model else None
-    region = r.get("AWS_REGION_NAME") or r.get("AWS_REGION") if provider == "bedrock" else None
+    credential = _credential(key) if key else None
+    region = project = None
+    if provider == "bedrock":
+        endpoint, auth, credential, region = _litellm_bedrock(env, r, model, (rest or "").strip())
+    elif provider == "vertex":
+        endpoint, auth, credential, region, project = _litellm_vertex(env, r)
     return Route(
         client,
         provider,
         endpoint,
         auth,
-        _credential(key) if key else None,
+        credential,
         choice,
         region=region,
+        project=project,
         settings=tuple(r.used.values()),
         forced=forced,
     )
+
+
+def _litellm_bedrock(
+    env: Environment, r: _Reader, setting: Setting | None, model: str
+) -> tuple[str | None, str, Credential | None, Setting]:
+    """LiteLLM's Bedrock request (litellm 1.108.7, llms/bedrock/base_aws_llm.py): the region of a model
+    ARN, else AWS_REGION_NAME, AWS_REGION, then boto3's own (AWS_DEFAULT_REGION, the profile), else
+    us-west-2; AWS_BEDROCK_RUNTIME_ENDPOINT or the region's runtime host; AWS_BEARER_TOKEN_BEDROCK as a
+    bearer token, else SigV4 with boto3's credential chain."""
+    arn = re.match(r"arn:aws[\w-]*:bedrock:([a-z0-9-]+):", model)
+    region = (
+        (Setting(setting.name, arn.group(1), setting.origin) if arn and setting else None)
+        or r.get("AWS_REGION_NAME")
+        or r.get("AWS_REGION")
+        or r.get("AWS_DEFAULT_REGION")
+        or _profile_region(env, r)
+        or Setting("AWS_REGION_NAME", "us-west-2", Origin("default"))
+    )
+    base = r.get("AWS_BEDROCK_RUNTIME_ENDPOINT")
+    name = region.value.strip()
+    endpoint = endpoint_of(base.value) if base else f"https://bedrock-runtime.{name}.amazonaws.com"
+    bearer = r.filled("AWS_BEARER_TOKEN_BEDROCK")
+    if bearer:
+        return endpoint, "bearer", _credential(bearer), region
+    return endpoint, "aws-sigv4", _aws_credential(env, r), region
+
+
+def _litellm_vertex(
+    env: Environment, r: _Reader
+) -> tuple[str | None, str, Credential | None, Setting, Setting | None]:
+    """LiteLLM's Vertex AI request (litellm 1.108.7, main.py `_complete_vertex_ai`): VERTEXAI_PROJECT, else
+    the credentials' project; VERTEXAI_LOCATION, else us-central1; Application Default Credentials."""
+    project = r.get("VERTEXAI_PROJECT") or _credentials_project(env, r)
+    region = r.get("VERTEXAI_LOCATION") or Setting("VERTEXAI_LOCATION", "us-central1", Origin("default"))
+    name = region.value.strip()
+    endpoint = (
+        "https://aiplatform.googleapis.com" if name == "global" else f"https://{name}-aiplatform.googleapis.com"
+    )
+    credential = _google_credential(env, r)
+    return endpoint, "google-oauth", credential, region, project
+
+
+def _google_credential(env: Environment, r: _Reader) -> Credential | None:
+    """The Application Default Credentials google-auth finds: the file GOOGLE_APPLICATION_CREDENTIALS
+    names, else gcloud's ADC file (the secret itself is never read)."""
+    adc = r.get("GOOGLE_APPLICATION_CREDENTIALS")
+    if adc:
+        return Credential(adc.name, None, None, adc.origin)
+    if (env.home / ".config" / "gcloud" / "application_default_credentials.json").is_file():
+        return Credential("ADC", None, None, Origin("~/.config/gcloud/application_default_credentials.json"))
+    return None
 
 
 def openhands_route(env: Environment, forced: bool) -> Route | None:
@@ -934,7 +991,7 @@ def openhands_route(env: Environment, forced: bool) -> Route | None:
     if not forced and not used:
         return None
     return _litellm_style(
-        "openhands", _Reader(env.settings, OPENHANDS), "LLM_MODEL", "LLM_API_KEY", "LLM_BASE_URL", forced
+        env, "openhands", _Reader(env.settings, OPENHANDS), "LLM_MODEL", "LLM_API_KEY", "LLM_BASE_URL", forced
     )
 
 
@@ -943,7 +1000,7 @@ def litellm_sdk_route(env: Environment, forced: bool) -> Route | None:
     names = ("LITELLM_MODEL", "OPENROUTER_API_KEY", "OPENROUTER_API_BASE", "OPENROUTER_MODEL")
     if not forced and not _shell_used(env.settings, names):
         return None
-    return _litellm_style("litellm-sdk", _Reader(env.settings, SHELL), "LITELLM_MODEL", None, None, forced)
+    return _litellm_style(env, "litellm-sdk", _Reader(env.settings, SHELL), "LITELLM_MODEL", None, None, forced)
 
 
 def litellm_proxy_route(env: Environment, forced: bool) -> Route | None:
