@@ -242,9 +242,51 @@ general_settings:
     ],
 )
 def test_litellm_config(machine, model, master, outcome) -> None:
-    e = env_of(machine, {}, cwd_files={"config.yaml": CONFIG.format(model=model, master=master)})
+    environ = {"ANTHROPIC_API_KEY": "sk-ant-x", "LITELLM_MASTER_KEY": "sk-m"}
+    e = env_of(machine, environ, cwd_files={"config.yaml": CONFIG.format(model=model, master=master)})
     r = litellm_config(LitellmConfigParams(), e)
     assert r.outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("environ", "dotenv", "outcome", "where"),
+    [
+        ({}, "", "env-unset", ("ANTHROPIC_API_KEY", 5)),
+        ({"ANTHROPIC_API_KEY": "sk-ant-x"}, "", "env-unset", ("LITELLM_MASTER_KEY", 7)),
+        ({}, "ANTHROPIC_API_KEY=sk-ant-x\nLITELLM_MASTER_KEY=sk-m\n", "ok", None),
+    ],
+)
+def test_litellm_config_names_an_unset_env_reference_and_its_line(
+    machine, environ, dotenv, outcome, where
+) -> None:
+    """QA2 D11: `os.environ/NAME` set nowhere (LiteLLM also loads .env) fails at the line that names it."""
+    text = CONFIG.format(model="anthropic/claude-sonnet-4-5-20250929", master="os.environ/LITELLM_MASTER_KEY")
+    e = env_of(machine, environ, cwd_files={"config.yaml": text, ".env": dotenv})
+    r = litellm_config(LitellmConfigParams(), e)
+    assert r.outcome == outcome
+    if where:
+        assert (r.values["var"], r.evidence["fix_at"]["line"]) == where
+        assert r.evidence["fix_at"]["source"] == "config.yaml"
+
+
+def test_litellm_config_retired_model_and_master_key_name_their_lines(machine) -> None:
+    environ = {"ANTHROPIC_API_KEY": "sk-ant-x"}
+    retired = CONFIG.format(model="anthropic/claude-3-5-sonnet-20241022", master="sk-1")
+    r = litellm_config(LitellmConfigParams(), env_of(machine, environ, cwd_files={"config.yaml": retired}))
+    assert (r.outcome, r.evidence["fix_at"]["line"]) == ("retired-model", 4)
+    assert r.evidence["fix_at"]["value"] == r.values["replacement"] != "-"
+    bad = CONFIG.format(model="anthropic/claude-sonnet-4-5-20250929", master='"1234"')
+    r = litellm_config(LitellmConfigParams(), env_of(machine, environ, cwd_files={"config.yaml": bad}))
+    assert (r.outcome, r.evidence["fix_at"]["line"]) == ("bad-master-key", 7)
+
+
+def test_a_folder_litellm_config_puts_the_proxy_in_use(machine) -> None:
+    """QA D26: a `config.yaml` with `model_list` is where the proxy runs from; another tool's is not."""
+    from generator.check.routes import litellm_proxy_route
+
+    e = env_of(machine, {}, cwd_files={"config.yaml": CONFIG.format(model="anthropic/x", master="sk-1")})
+    assert litellm_proxy_route(e, False) is not None
+    assert litellm_proxy_route(env_of(machine, {}, cwd_files={"config.yaml": "theme: dark\n"}), False) is None
 
 
 def test_litellm_config_absent_and_malformed(machine) -> None:

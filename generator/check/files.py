@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,16 @@ class ParsedFile:
     """Parsed content (dict of sections for INI files)."""
     problem: FileProblem | None = None
     """Why it could not be parsed."""
+    lines: Mapping[tuple[str | int, ...], int] | None = None
+    """YAML: location (keys and indexes) → the line its value starts on."""
+
+    def line_of(self, *loc: str | int) -> int | None:
+        """The line of a YAML location, or of its nearest ancestor that has one."""
+        while loc and self.lines is not None:
+            if loc in self.lines:
+                return self.lines[loc]
+            loc = loc[:-1]
+        return None
 
 
 def _raw(path: Path, shown: str) -> str | ParsedFile:
@@ -78,12 +88,35 @@ def read_yaml(path: Path, home: Path, cwd: Path) -> ParsedFile:
     from generator.kb.yamlmarks import YamlProblem, load  # only when a LiteLLM config exists
 
     try:
-        data = load(text).data
+        marked = load(text)
     except YamlProblem as exc:
         return ParsedFile(shown, True, problem=FileProblem(shown, exc.line, exc.message))
-    if not isinstance(data, dict):
+    if not isinstance(marked.data, dict):
         return ParsedFile(shown, True, problem=FileProblem(shown, 1, "top level is not a mapping"))
-    return ParsedFile(shown, True, data)
+    return ParsedFile(shown, True, marked.data, lines=marked.lines)
+
+
+LITELLM_CONFIG_NAMES = ("litellm_config.yaml", "proxy_config.yaml", "config.yaml")
+"""File names a LiteLLM proxy config goes by in a working folder (`litellm --config <name>`)."""
+
+
+def find_litellm_config(
+    named: str | None, cwd: Path, names: Iterable[str] = LITELLM_CONFIG_NAMES
+) -> Path | None:
+    """The LiteLLM proxy config: the file `named` (LITELLM_CONFIG), else the first file of `names` in the
+    working folder that has a `model_list` (a `config.yaml` of another tool is not LiteLLM's)."""
+    if named:
+        path = Path(named).expanduser()
+        return path if path.is_absolute() else cwd / path
+    for name in names:
+        candidate = cwd / name
+        try:
+            raw = read_regular(candidate)
+        except Refused:
+            return candidate  # a FIFO, a device, a huge file: read_yaml reports why it is not read
+        if raw is not None and b"model_list" in raw:
+            return candidate
+    return None
 
 
 def aws_files(environ: Mapping[str, str], home: Path, cwd: Path) -> tuple[ParsedFile, ParsedFile]:

@@ -1012,7 +1012,11 @@ def litellm_proxy_route(env: Environment, forced: bool) -> Route | None:
         "LITELLM_PROXY_MODEL",
     )
     if not forced and not _shell_used(env.settings, names):
-        return None
+        from generator.check.files import find_litellm_config
+
+        # A proxy config (`model_list`) in the working folder is where the proxy runs from (QA D26).
+        if find_litellm_config(None, env.cwd) is None:
+            return None
     r = _Reader(env.settings, SHELL)
     base = r.get("LITELLM_PROXY_URL")
     key = r.get("LITELLM_API_KEY")

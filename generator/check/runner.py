@@ -169,6 +169,13 @@ def set_instruction(at: dict[str, Any] | None, labels: dict[str, str]) -> str | 
     if src.endswith(".json"):
         doc = {var: value} if var == "model" else {"env": {var: value}}
         return labels["fix_json"].format(json=json.dumps(doc, ensure_ascii=False), path=src)
+    if src.endswith((".yaml", ".yml")):  # a YAML key is edited only when the new value is known
+        known = isinstance(var, str) and at.get("value")
+        return (
+            labels["fix_line"].format(line=line or 1, path=src, assignment=f"{var}: {value}")
+            if known
+            else None
+        )
     if src.endswith(".toml") and isinstance(var, str):
         key = var.removeprefix("LLM_").lower()
         return labels["fix_line"].format(line=line or 1, path=src, assignment=f'{key} = "{value}"')

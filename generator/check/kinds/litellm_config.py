@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import field
 from pathlib import Path
+from typing import Any
 
-from generator.check.bounded import Refused, read_regular
 from generator.check.environment import Environment, Result
-from generator.check.files import ParsedFile, read_yaml
+from generator.check.files import LITELLM_CONFIG_NAMES, ParsedFile, find_litellm_config, read_yaml
 from generator.check.kinds.base import Kind, Params, Status, params
 
 
@@ -17,9 +17,7 @@ class LitellmConfigParams(Params):
 
     path_var: str = "LITELLM_CONFIG"
     """Setting naming the config file (`litellm --config <path>`)."""
-    names: list[str] = field(
-        default_factory=lambda: ["litellm_config.yaml", "proxy_config.yaml", "config.yaml"]
-    )
+    names: list[str] = field(default_factory=lambda: list(LITELLM_CONFIG_NAMES))
     """File names looked for in the working folder when the setting is unset."""
     sources: list[str] = field(default_factory=lambda: ["env", "dotenv"])
     """Where the path setting is read."""
@@ -36,29 +34,39 @@ KINDS = (
             "malformed": Status.FAIL,
             "no-models": Status.FAIL,
             "missing-route": Status.FAIL,
+            "env-unset": Status.FAIL,
             "retired-model": Status.FAIL,
             "bad-master-key": Status.FAIL,
         },
-        ("path", "line", "error", "count", "model_name", "model", "routes", "retired", "replacement"),
+        (
+            "path",
+            "line",
+            "error",
+            "count",
+            "model_name",
+            "model",
+            "routes",
+            "retired",
+            "replacement",
+            "key",
+            "var",
+        ),
         probe="litellm_config",
     ),
 )
 
 
 def find_config(p: LitellmConfigParams, env: Environment) -> Path | None:
-    named = env.settings.resolve(p.path_var, p.sources).value
-    if named:
-        path = Path(named).expanduser()
-        return path if path.is_absolute() else env.cwd / path
-    for name in p.names:
-        candidate = env.cwd / name
-        try:
-            raw = read_regular(candidate)
-        except Refused:
-            return candidate  # a FIFO, a device, a huge file: read_yaml reports why it is not read
-        if raw is not None and b"model_list" in raw:
-            return candidate
-    return None
+    return find_litellm_config(env.settings.resolve(p.path_var, p.sources).value, env.cwd, p.names)
+
+
+ENV_REF = "os.environ/"
+"""How a LiteLLM config names an environment variable instead of a value."""
+
+
+def _at(parsed: ParsedFile, key: str, value: str | None, *loc: str | int) -> dict[str, Any]:
+    """`fix_at` evidence: the line of `loc` in the config, so the finding names `config.yaml:N`."""
+    return {"var": key, "value": value, "source": parsed.path, "line": parsed.line_of(*loc)}
 
 
 def read_config(p: LitellmConfigParams, env: Environment) -> ParsedFile | None:
@@ -77,6 +85,8 @@ def litellm_config(p: LitellmConfigParams, env: Environment) -> Result:
         "routes": "-",
         "retired": "-",
         "replacement": "-",
+        "key": "-",
+        "var": "-",
     }
     parsed = read_config(p, env)
     if parsed is None:
@@ -94,26 +104,50 @@ def litellm_config(p: LitellmConfigParams, env: Environment) -> Result:
         return Result("no-models", values, {"path": parsed.path})
     values["count"] = str(len(models))
     routes: set[str] = set()
-    for item in models:
+    for i, item in enumerate(models):
         name = item.get("model_name") if isinstance(item, dict) else None
         params = item.get("litellm_params") if isinstance(item, dict) else None
         model = params.get("model") if isinstance(params, dict) else None
         values.update(model_name=str(name or "-"), model=str(model or "-"))
         if not isinstance(model, str) or "/" not in model:
-            return Result("missing-route", values, {"path": parsed.path, "model_name": name})
+            at = _at(parsed, "model", None, "model_list", i, "litellm_params", "model")
+            return Result("missing-route", values, {"path": parsed.path, "model_name": name, "fix_at": at})
         routes.add(model.split("/", 1)[0])
     values["routes"] = ", ".join(sorted(routes))
-    for item in models:
+    settings = data.get("general_settings") or {}
+    # `os.environ/NAME` is read from the proxy's environment when it starts (LiteLLM also loads `.env`):
+    # a name set nowhere sends no key, and the provider answers 401.
+    refs: list[tuple[str, str, tuple[str | int, ...], object]] = [
+        (str(k), v, ("model_list", i, "litellm_params", str(k)), item.get("model_name"))
+        for i, item in enumerate(models)
+        for k, v in item["litellm_params"].items()
+        if isinstance(v, str)
+    ]
+    if isinstance(settings, dict):
+        refs += [
+            (str(k), v, ("general_settings", str(k)), None) for k, v in settings.items() if isinstance(v, str)
+        ]
+    for key_name, ref, loc, model_name in refs:
+        var = ref.strip()[len(ENV_REF) :].strip() if ref.strip().startswith(ENV_REF) else None
+        if var and not env.settings.resolve(var, p.sources).value:
+            values.update(
+                key=key_name, var=var, model_name=str(model_name or "-"), line=str(parsed.line_of(*loc))
+            )
+            at = _at(parsed, key_name, None, *loc)
+            return Result("env-unset", values, {"path": parsed.path, "var": var, "fix_at": at})
+    for i, item in enumerate(models):
         model = item["litellm_params"]["model"]
         found = _retired(env, model)
         if found:
             values.update(model_name=str(item.get("model_name") or "-"), model=model, **found)
-            return Result("retired-model", values, {"path": parsed.path, "model": model})
-    settings = data.get("general_settings") or {}
+            new = found["replacement"] if found["replacement"] != "-" else None
+            at = _at(parsed, "model", new, "model_list", i, "litellm_params", "model")
+            return Result("retired-model", values, {"path": parsed.path, "model": model, "fix_at": at})
     key = settings.get("master_key") if isinstance(settings, dict) else None
     # `os.environ/NAME` defers to the environment; only a literal key can be judged here.
-    if isinstance(key, str) and not key.startswith("os.environ/") and not key.startswith("sk-"):
-        return Result("bad-master-key", values, {"path": parsed.path})
+    if isinstance(key, str) and not key.startswith(ENV_REF) and not key.startswith("sk-"):
+        at = _at(parsed, "master_key", None, "general_settings", "master_key")
+        return Result("bad-master-key", values, {"path": parsed.path, "fix_at": at})
     return Result("ok", values, {"path": parsed.path, "routes": sorted(routes)})
 
 
