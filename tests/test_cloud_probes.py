@@ -305,3 +305,20 @@ def test_litellm_config_absent_and_malformed(machine) -> None:
         litellm_config(p, env_of(machine, {}, cwd_files={"config.yaml": "model_list: []\n"})).outcome
         == "no-models"
     )
+
+
+def test_route_credential_from_keys_in_the_aws_config_file(machine) -> None:
+    """QA2 D17: the SDKs read static keys under `[profile x]` in ~/.aws/config; the route fingerprints them."""
+    from generator.check.routes import resolve_routes
+    from generator.secrets import fingerprint
+
+    config = "[profile claude]\nregion = ap-northeast-1\naws_access_key_id = AKIAEXAMPLEEXAMPLE12\n"
+    config += "aws_secret_access_key = " + "s" * 40 + "\n"
+    e = env_of(
+        machine, {"CLAUDE_CODE_USE_BEDROCK": "1", "AWS_PROFILE": "claude"}, home_files={".aws/config": config}
+    )
+    route = resolve_routes(e, load_plan(None)[0] or {})[0]
+    assert route.credential is not None and route.credential.fingerprint == fingerprint(
+        "AKIAEXAMPLEEXAMPLE12"
+    )
+    assert "s" * 40 not in repr(route)

@@ -799,7 +799,13 @@ def _aws_credential(env: Environment, r: _Reader) -> Credential | None:
     if section.get("aws_access_key_id"):
         value = section["aws_access_key_id"]
         return Credential(f"[{name}] aws_access_key_id", mask(value), fingerprint(value), Origin(creds.path))
-    conf = (config.data or {}).get("default" if name == "default" else f"profile {name}")
+    heading = "default" if name == "default" else f"profile {name}"
+    conf = (config.data or {}).get(heading)
+    if conf and conf.get("aws_access_key_id"):  # the SDKs read static keys from the config file too
+        value = conf["aws_access_key_id"]
+        return Credential(
+            f"[{heading}] aws_access_key_id", mask(value), fingerprint(value), Origin(config.path)
+        )
     if conf:
         return Credential(f"profile {name}", None, None, Origin(config.path))
     return None
