@@ -194,3 +194,30 @@ def test_model_dialect_follows_the_provider_flag(machine) -> None:
         env_of(machine, {"ANTHROPIC_MODEL": "claude-sonnet-4-5@20250929", "CLAUDE_CODE_USE_VERTEX": "true"}),
     )
     assert r.outcome == "ok"
+
+
+@pytest.mark.parametrize(
+    ("value", "files", "outcome", "path"),
+    [
+        (None, {}, "unset", "-"),
+        (
+            "certs/ca.pem",
+            {"certs/ca.pem": "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"},
+            "ok",
+            "certs/ca.pem",
+        ),
+        ("certs/missing.pem", {}, "missing", "certs/missing.pem"),
+        ("certs", {"certs/ca.pem": "x"}, "not-file", "certs"),
+        ("certs/ca.cer", {"certs/ca.cer": "0\x82\x03binary DER"}, "not-pem", "certs/ca.cer"),
+        ("~/certs/ca.pem", {}, "tilde", "~/certs/ca.pem"),
+    ],
+)
+def test_file_setting(machine, value: str | None, files: dict[str, str], outcome: str, path: str) -> None:
+    """QA2 D13: NODE_EXTRA_CA_CERTS naming a missing (or unusable) file; the path is shown as set."""
+    from generator.check.kinds.file_setting import FileSettingParams, file_setting
+
+    home, cwd = machine(cwd_files=files)
+    environ = {"NODE_EXTRA_CA_CERTS": value} if value else {}
+    p = FileSettingParams(var="NODE_EXTRA_CA_CERTS", sources=["env"], pem=True)
+    r = file_setting(p, Environment(vars=environ, home=home, cwd=cwd))
+    assert (r.outcome, r.values["path"]) == (outcome, path)

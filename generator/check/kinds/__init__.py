@@ -21,6 +21,7 @@ __all__ = ["KINDS", "REGISTRY", "SOURCE_IDS", "Cost", "Kind", "Params", "Status"
 
 REGISTRY: dict[str, str] = {
     "setting-present": "generator.check.kinds.setting_present",
+    "file-setting": "generator.check.kinds.file_setting",
     "key-shape": "generator.check.kinds.key_shape",
     "settings-conflict": "generator.check.kinds.settings_conflict",
     "url-shape": "generator.check.kinds.url_shape",
