@@ -466,7 +466,11 @@ def _claude_used(settings: Settings, binary: str | None, home: Path) -> bool:
         return True
     # Claude Code leaves its state (~/.claude.json) and a /login's credentials behind even when no
     # settings file exists; either means the reader uses it. Only their presence is read.
-    for marker in (home / ".claude.json", home / ".claude" / ".credentials.json"):
+    markers = [home / ".claude.json", home / ".claude" / ".credentials.json"]
+    config_dir = (settings.sources["env"].values.get("CLAUDE_CONFIG_DIR") or "").strip()
+    if config_dir:  # the folder Claude Code uses instead of ~/.claude
+        markers += [Path(config_dir).expanduser() / n for n in (".claude.json", ".credentials.json")]
+    for marker in markers:
         try:
             if marker.is_file():
                 return True
@@ -685,13 +689,8 @@ def claude_route(
             auth, credential = "x-api-key", Credential("apiKeyHelper", None, None, helper.origin)
         elif oauth:
             auth, credential = "bearer", _credential(oauth)
-        elif (env.home / ".claude" / ".credentials.json").is_file():
-            auth, credential = (
-                "bearer",
-                Credential("/login", None, None, Origin("~/.claude/.credentials.json")),
-            )
         else:
-            auth = "none"
+            auth, credential = _claude_login(env)
         # Through a gateway the background model is the main one, unless an Anthropic-shaped key (and
         # no token) is what authenticates.
         anthropic_key = bool(key and key.value.strip().startswith("sk-ant-api") and not token)
@@ -738,6 +737,40 @@ def claude_route(
         version,
         forced,
     )
+
+
+def _claude_folders(env: Environment) -> tuple[Path, Path]:
+    """Claude Code's user folder and its state file: `$CLAUDE_CONFIG_DIR` and the `.claude.json` in it when
+    the variable is set, else `~/.claude` and `~/.claude.json`."""
+    config_dir = (env.vars.get("CLAUDE_CONFIG_DIR") or "").strip()
+    if config_dir:
+        folder = Path(config_dir).expanduser()
+        return folder, folder / ".claude.json"
+    return env.home / ".claude", env.home / ".claude.json"
+
+
+def _claude_login(env: Environment) -> tuple[str, Credential | None]:
+    """What a `/login` left behind: a Claude subscription's OAuth token in `.credentials.json` (sent as a
+    bearer token), else a Console login's API key, kept as `primaryApiKey` in the state file (x-api-key)."""
+    from generator.check.sources import display
+
+    folder, state = _claude_folders(env)
+    login = folder / ".credentials.json"
+    try:
+        if login.is_file():
+            shown = display(login, env.home, env.cwd)
+            return "bearer", Credential("/login", None, None, Origin(shown))
+    except OSError:
+        pass
+    from generator.check.files import read_json
+
+    f = read_json(state, env.home, env.cwd)
+    key = f.data.get("primaryApiKey") if isinstance(f.data, dict) else None
+    if isinstance(key, str) and key.strip():
+        return "x-api-key", Credential(
+            "primaryApiKey", mask(key.strip()), fingerprint(key.strip()), Origin(f.path)
+        )
+    return "none", None
 
 
 def _credentials_project(env: Environment, r: _Reader) -> Setting | None:
@@ -973,7 +1006,9 @@ def _litellm_vertex(
     region = r.get("VERTEXAI_LOCATION") or Setting("VERTEXAI_LOCATION", "us-central1", Origin("default"))
     name = region.value.strip()
     endpoint = (
-        "https://aiplatform.googleapis.com" if name == "global" else f"https://{name}-aiplatform.googleapis.com"
+        "https://aiplatform.googleapis.com"
+        if name == "global"
+        else f"https://{name}-aiplatform.googleapis.com"
     )
     credential = _google_credential(env, r)
     return endpoint, "google-oauth", credential, region, project
@@ -1006,7 +1041,9 @@ def litellm_sdk_route(env: Environment, forced: bool) -> Route | None:
     names = ("LITELLM_MODEL", "OPENROUTER_API_KEY", "OPENROUTER_API_BASE", "OPENROUTER_MODEL")
     if not forced and not _shell_used(env.settings, names):
         return None
-    return _litellm_style(env, "litellm-sdk", _Reader(env.settings, SHELL), "LITELLM_MODEL", None, None, forced)
+    return _litellm_style(
+        env, "litellm-sdk", _Reader(env.settings, SHELL), "LITELLM_MODEL", None, None, forced
+    )
 
 
 def litellm_proxy_route(env: Environment, forced: bool) -> Route | None:
