@@ -23,7 +23,8 @@ expected.yaml keys (all optional but `note`):
   no_file: a file (relative to cwd) that must not exist after the run
   max_seconds: wall-time bound of the --json run
 Every machine also gets the `safety` (no secret, control character, traceback or write), `consistent` (no
-value both passed and failed; no missing-credential failure on an auth-none route) and `contract` (the
+value both passed and failed; no missing-credential failure on a route a SKIP_*_AUTH switch leaves
+unsigned) and `contract` (the
 --json shape of DESIGN.md) aspects.
 """
 
@@ -314,10 +315,17 @@ def check_consistent(exp: dict[str, Any], r: Run) -> None:
         verdicts.setdefault(key, {}).setdefault(f["status"], set()).add(f["id"])
     both = {k: v for k, v in verdicts.items() if len(v) == 2}
     assert not both, both
-    # A route that sends no credential is not failed for a missing one.
+    # A route a CLAUDE_CODE_SKIP_*_AUTH switch leaves unsigned (a gateway signs) is not failed for a missing
+    # credential. A route that sends nothing because nothing is set (`auth: none` with no switch) is a
+    # missing credential, and failing it is right (QA2 D4: Claude Code with no credential cannot start).
     for route in r.doc.get("routes", []):
-        if route.get("auth") == "none":
+        switched = any(
+            re.fullmatch(r"CLAUDE_CODE_SKIP_\w+_AUTH", str(s.get("name")))
+            for s in route.get("settings") or []
+        )
+        if route.get("auth") == "none" and switched:
             missing = {"bedrock/credentials-present", "vertex/adc-file", "anthropic/api-key-present"}
+            missing |= {"claude-code/credential-present"}
             assert not _ids(r, "fail") & missing, (
                 route["client"],
                 route["provider"],

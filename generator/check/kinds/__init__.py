@@ -39,6 +39,7 @@ REGISTRY: dict[str, str] = {
     "aws-call": "generator.check.kinds.cloud_calls",
     "gcp-call": "generator.check.kinds.cloud_calls",
     "route-model": "generator.check.kinds.route_model",
+    "route-credential": "generator.check.kinds.route_credential",
     "http-paid": "generator.check.kinds.http_json",
 }
 """Kind name → the module that declares it (in its `KINDS` tuple) and holds its probe."""
