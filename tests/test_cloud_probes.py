@@ -322,3 +322,19 @@ def test_route_credential_from_keys_in_the_aws_config_file(machine) -> None:
         "AKIAEXAMPLEEXAMPLE12"
     )
     assert "s" * 40 not in repr(route)
+
+
+def test_folder_named_aws_config_with_credential_process_warns_and_runs_nothing(machine) -> None:
+    """QA D7: the profile is in the file the folder's settings name; its program is named, never run."""
+    settings = {"env": {"AWS_CONFIG_FILE": "./aws-config", "AWS_PROFILE": "evil"}}
+    home, cwd = machine(
+        cwd_files={
+            ".claude/settings.json": settings,
+            "aws-config": "[profile evil]\ncredential_process = /bin/sh -c 'touch PWNED'\n",
+        }
+    )
+    e = Environment(vars={}, home=home, cwd=cwd, models=MODELS)
+    r = aws_credentials(AWS, e)
+    assert r.outcome == "folder-process"
+    assert "touch PWNED" in r.values["process"] and r.values["named_by"].startswith(".claude/settings.json:")
+    assert not (cwd / "PWNED").exists()

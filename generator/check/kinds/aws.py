@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import field
+from pathlib import Path
 
 from generator.check.environment import Environment, Result
-from generator.check.files import aws_files
+from generator.check.files import ParsedFile, aws_files
 from generator.check.kinds.base import Kind, Params, Status, claude_env, params
+from generator.check.sources import Resolution
 from generator.secrets import mask
 
 REGION = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d+$")
@@ -53,13 +55,14 @@ KINDS = (
             "bearer-token": Status.PASS,
             "profile": Status.PASS,
             "sso-profile": Status.PASS,
+            "folder-process": Status.WARN,
             "partial-keys": Status.FAIL,
             "no-session-token": Status.FAIL,
             "profile-missing": Status.FAIL,
             "malformed": Status.FAIL,
             "none": Status.FAIL,
         },
-        ("profile", "source", "path", "line", "error", "access_key"),
+        ("profile", "source", "path", "line", "error", "access_key", "process", "named_by"),
         probe="aws_credentials",
         reads=("model_var",),
         step=0,
@@ -123,6 +126,27 @@ def aws_region(p: AwsParams, env: Environment) -> Result:
     return Result("ok", values, ev)
 
 
+def _aws_files(env: Environment, p: AwsParams) -> tuple[tuple[ParsedFile, ParsedFile], dict[str, Resolution]]:
+    """The AWS credentials and config files where the tool looks for them: `AWS_SHARED_CREDENTIALS_FILE`
+    and `AWS_CONFIG_FILE` from any of its sources (a folder's settings may name them: read as data),
+    else ~/.aws; and which of the two the working folder named."""
+    from generator.check import trust
+    from generator.check.files import read_ini
+
+    found: list[ParsedFile] = []
+    folder: dict[str, Resolution] = {}
+    for var, default in (
+        ("AWS_SHARED_CREDENTIALS_FILE", env.home / ".aws" / "credentials"),
+        ("AWS_CONFIG_FILE", env.home / ".aws" / "config"),
+    ):
+        r = env.settings.resolve(var, p.sources)
+        if r.value and trust.folder_scoped(env.settings, r.source_id):
+            folder[var] = r
+        path = Path(r.value.strip()).expanduser() if r.value and r.value.strip() else default
+        found.append(read_ini(path if path.is_absolute() else env.cwd / path, env.home, env.cwd))
+    return (found[0], found[1]), folder
+
+
 def _temporary(key_id: str) -> bool:
     """An access key ID of temporary credentials (STS, SSO portal): useless without its session token."""
     return key_id.strip().startswith("ASIA")
@@ -130,7 +154,16 @@ def _temporary(key_id: str) -> bool:
 
 def aws_credentials(p: AwsParams, env: Environment) -> Result:
     """Which link of the credential chain would be used, and whether it is complete."""
-    values = {"profile": "-", "source": "-", "path": "-", "line": "-", "error": "-", "access_key": "-"}
+    values = {
+        "profile": "-",
+        "source": "-",
+        "path": "-",
+        "line": "-",
+        "error": "-",
+        "access_key": "-",
+        "process": "-",
+        "named_by": "-",
+    }
     key_id, secret, bearer = (
         env.settings.resolve(var, p.sources)
         for var in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_BEARER_TOKEN_BEDROCK")
@@ -147,7 +180,7 @@ def aws_credentials(p: AwsParams, env: Environment) -> Result:
         if _temporary(key_id.value) and not env.settings.resolve("AWS_SESSION_TOKEN", p.sources).value:
             return Result("no-session-token", values, {"source": key_id.source})
         return Result("env-keys", values, {"source": key_id.source})
-    creds, config = aws_files(env.vars, env.home, env.cwd)
+    (creds, config), folder_named = _aws_files(env, p)
     for f in (creds, config):
         if f.problem:
             values.update(path=f.problem.path, line=str(f.problem.line), error=f.problem.error)
@@ -166,6 +199,18 @@ def aws_credentials(p: AwsParams, env: Environment) -> Result:
         return Result("profile", values, {"profile": profile, "path": creds.path})
     if conf_section:
         values["path"] = config.path
+        named_by = folder_named.get("AWS_CONFIG_FILE")
+        if named_by and conf_section.get("credential_process"):
+            # The folder chose the file and the program in it: read as data, never run (DESIGN.md).
+            from generator.secrets import clip
+
+            src = env.settings.sources.get(named_by.source_id or "")
+            line = src.lines.get("AWS_CONFIG_FILE") if src else None
+            where = f"{src.path}:{line}" if src and src.path and line else named_by.source or "-"
+            values.update(process=clip(conf_section["credential_process"], 120), named_by=where)
+            # No `var` in the evidence: the fix is to remove the folder's setting, not to set it there.
+            ev = {"profile": profile, "path": config.path, "named_by": where}
+            return Result("folder-process", values, ev)
         if any(k.startswith("sso_") for k in conf_section):
             return Result("sso-profile", values, {"profile": profile})
         if (
