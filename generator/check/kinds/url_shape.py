@@ -22,6 +22,11 @@ class UrlParams(SettingParams):
     """Path the URL must end with (`/api/v1` for OpenRouter's OpenAI-compatible API)."""
     wrong_hosts: dict[str, str] = field(default_factory=dict)
     """Host → outcome to report when the URL points there (a key sent to the wrong provider)."""
+    model_var: str | None = None
+    """The model setting `model_suffixes` looks at (read from the same sources)."""
+    model_suffixes: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Model prefix → {path ending → outcome}: endings doubled only for that provider's models (LiteLLM
+    appends `/v1/messages` to an `anthropic/` model's base URL, so a base ending in `/v1` doubles it)."""
     default_key: dict[str, str] = field(default_factory=dict)
     """`{var, prefix}`: the key `wrong_hosts` is about. When the setting is unset and that key starts with
     `prefix`, the default URL is judged against `wrong_hosts` too (an OpenRouter key sent to the SDK's
@@ -44,9 +49,12 @@ KINDS = (
         },
         (*SETTING_VALUES, "default", "expected", "host", "suffix"),
         probe="url_shape",
-        reads=("var",),
+        reads=("var", "model_var"),
         secrets=("var",),
-        extra_outcomes=lambda p: p.wrong_hosts.values(),
+        extra_outcomes=lambda p: [
+            *p.wrong_hosts.values(),
+            *(o for m in p.model_suffixes.values() for o in m.values()),
+        ],
     ),
 )
 
@@ -83,6 +91,13 @@ def url_shape(p: UrlParams, env: Environment) -> Result:
         if path.endswith(suffix) or (path + "/").endswith(suffix):
             values["suffix"] = suffix
             return Result("bad-suffix", values, ev)
+    model = env.settings.resolve(p.model_var, p.sources).value if p.model_var else None
+    for prefix, endings in p.model_suffixes.items():
+        if model and model.strip().startswith(prefix):
+            for suffix, outcome in endings.items():
+                if path.rstrip("/").endswith(suffix):
+                    values["suffix"] = suffix
+                    return Result(outcome, values, ev)
     if p.required_path and path.rstrip("/") != p.required_path.rstrip("/"):
         return Result("missing-path", values, ev)
     local = (
