@@ -338,3 +338,39 @@ def test_folder_named_aws_config_with_credential_process_warns_and_runs_nothing(
     assert r.outcome == "folder-process"
     assert "touch PWNED" in r.values["process"] and r.values["named_by"].startswith(".claude/settings.json:")
     assert not (cwd / "PWNED").exists()
+
+
+@pytest.mark.parametrize(
+    ("cache", "outcome"),
+    [
+        ({"accessToken": "tok", "expiresAt": "2020-11-01T00:00:00Z"}, "sso-expired"),
+        ({"accessToken": "tok", "expiresAt": "2020-11-01T00:00:00UTC"}, "sso-expired"),
+        ({"accessToken": "tok", "expiresAt": "2999-11-01T00:00:00Z"}, "sso-profile"),
+        ({"accessToken": "tok", "expiresAt": "2020-11-01T00:00:00Z", "refreshToken": "r"}, "sso-profile"),
+        (
+            {
+                "accessToken": "tok",
+                "expiresAt": "2020-11-01T00:00:00Z",
+                "refreshToken": "r",
+                "registrationExpiresAt": "2020-12-01T00:00:00Z",
+            },
+            "sso-expired",
+        ),
+        (None, "sso-profile"),
+    ],
+)
+def test_expired_sso_token_in_the_cache_is_reported_read_only(machine, cache, outcome) -> None:
+    """QA D32: the SSO cache (~/.aws/sso/cache/<sha1(session)>.json) says the token expired; never refreshed."""
+    import hashlib
+
+    config = "[profile sso]\nsso_session = corp\nsso_account_id = 1\n[sso-session corp]\nsso_start_url = https://x\n"
+    files: dict[str, object] = {".aws/config": config}
+    if cache is not None:
+        files[f".aws/sso/cache/{hashlib.sha1(b'corp').hexdigest()}.json"] = cache
+    home, cwd = machine(home_files=files)
+    before = {p: p.stat().st_mtime_ns for p in home.rglob("*") if p.is_file()}
+    r = aws_credentials(AWS, Environment(vars={"AWS_PROFILE": "sso"}, home=home, cwd=cwd, models=MODELS))
+    assert r.outcome == outcome
+    if outcome == "sso-expired":
+        assert (r.values["session"], r.values["expired"]) == ("corp", "2020-11-01")
+    assert {p: p.stat().st_mtime_ns for p in home.rglob("*") if p.is_file()} == before

@@ -56,13 +56,25 @@ KINDS = (
             "profile": Status.PASS,
             "sso-profile": Status.PASS,
             "folder-process": Status.WARN,
+            "sso-expired": Status.WARN,
             "partial-keys": Status.FAIL,
             "no-session-token": Status.FAIL,
             "profile-missing": Status.FAIL,
             "malformed": Status.FAIL,
             "none": Status.FAIL,
         },
-        ("profile", "source", "path", "line", "error", "access_key", "process", "named_by"),
+        (
+            "profile",
+            "source",
+            "path",
+            "line",
+            "error",
+            "access_key",
+            "process",
+            "named_by",
+            "session",
+            "expired",
+        ),
         probe="aws_credentials",
         reads=("model_var",),
         step=0,
@@ -147,6 +159,42 @@ def _aws_files(env: Environment, p: AwsParams) -> tuple[tuple[ParsedFile, Parsed
     return (found[0], found[1]), folder
 
 
+def _sso_expired(env: Environment, section: dict[str, str]) -> tuple[str, str] | None:
+    """(session, day) when the SSO token cache says the profile's token has expired and cannot be
+    refreshed (no refresh token, or its client registration expired too). The cache is only read:
+    refreshing it (which the SDKs do) would write the file."""
+    import hashlib
+    from datetime import UTC, datetime
+
+    from generator.check.files import read_json
+
+    session = (section.get("sso_session") or "").strip()
+    key = session or (section.get("sso_start_url") or "").strip()
+    if not key:
+        return None
+    name = hashlib.sha1(key.encode("utf-8"), usedforsecurity=False).hexdigest()
+    data = read_json(env.home / ".aws" / "sso" / "cache" / f"{name}.json", env.home, env.cwd).data or {}
+    now = datetime.now(UTC)
+
+    def when(field: str) -> datetime | None:
+        raw = data.get(field)
+        if not isinstance(raw, str):
+            return None
+        try:
+            found = datetime.fromisoformat(raw.strip().replace("UTC", "+00:00").replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        return found if found.tzinfo else found.replace(tzinfo=UTC)
+
+    expires = when("expiresAt")
+    if expires is None or expires > now:
+        return None
+    registration = when("registrationExpiresAt")
+    if data.get("refreshToken") and (registration is None or registration > now):
+        return None  # the SDK refreshes it on its own
+    return session or section.get("sso_start_url", "-"), expires.date().isoformat()
+
+
 def _temporary(key_id: str) -> bool:
     """An access key ID of temporary credentials (STS, SSO portal): useless without its session token."""
     return key_id.strip().startswith("ASIA")
@@ -163,6 +211,8 @@ def aws_credentials(p: AwsParams, env: Environment) -> Result:
         "access_key": "-",
         "process": "-",
         "named_by": "-",
+        "session": "-",
+        "expired": "-",
     }
     key_id, secret, bearer = (
         env.settings.resolve(var, p.sources)
@@ -212,6 +262,10 @@ def aws_credentials(p: AwsParams, env: Environment) -> Result:
             ev = {"profile": profile, "path": config.path, "named_by": where}
             return Result("folder-process", values, ev)
         if any(k.startswith("sso_") for k in conf_section):
+            expired = _sso_expired(env, conf_section)
+            if expired:
+                values.update(session=expired[0], expired=expired[1])
+                return Result("sso-expired", values, {"profile": profile, "session": expired[0]})
             return Result("sso-profile", values, {"profile": profile})
         if (
             conf_section.get("role_arn")
