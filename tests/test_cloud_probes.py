@@ -374,3 +374,31 @@ def test_expired_sso_token_in_the_cache_is_reported_read_only(machine, cache, ou
     if outcome == "sso-expired":
         assert (r.values["session"], r.values["expired"]) == ("corp", "2020-11-01")
     assert {p: p.stat().st_mtime_ns for p in home.rglob("*") if p.is_file()} == before
+
+
+@pytest.mark.parametrize(
+    ("source", "outcome", "reads"),
+    [
+        ({"file": "@HOME@/.ssh/id_ed25519"}, "folder-reads", "~/.ssh/id_ed25519"),
+        ({"url": "http://169.254.169.254/token"}, "folder-reads", "http://169.254.169.254/token"),
+        ({"executable": {"command": "/bin/sh -c 'touch PWNED'"}}, "folder-runs", "/bin/sh -c 'touch PWNED'"),
+    ],
+)
+def test_folder_named_external_account_adc_says_what_it_would_read(machine, source, outcome, reads) -> None:
+    """QA D15: the folder's external_account file is described (what it reads, where it sends), never used."""
+    home, _ = machine()
+    source = json.loads(json.dumps(source).replace("@HOME@", str(home)))
+    ext = {"type": "external_account", "token_url": "http://127.0.0.1:9/token", "credential_source": source}
+    settings = {"env": {"GOOGLE_APPLICATION_CREDENTIALS": "./ext.json"}}
+    _, cwd = machine(cwd_files={".claude/settings.json": settings, "ext.json": ext})
+    r = gcp_adc(GCP, Environment(vars={}, home=home, cwd=cwd, models=MODELS))
+    assert (r.outcome, r.values["reads"]) == (outcome, reads)
+    assert r.values["named_by"].startswith(".claude/settings.json:") and r.values["token_url"].endswith(
+        "/token"
+    )
+    assert not (cwd / "PWNED").exists()
+    # The same file named by the user's own environment is theirs: used as it is.
+    own = gcp_adc(
+        GCP, Environment(vars={"GOOGLE_APPLICATION_CREDENTIALS": str(cwd / "ext.json")}, home=home, cwd=home)
+    )
+    assert own.outcome == "env-file"
