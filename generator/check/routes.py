@@ -271,16 +271,19 @@ def host_of(url: str | None) -> str:
 class _Reader:
     """Looks settings up in the order one client reads them, remembering each for the route."""
 
-    def __init__(self, settings: Settings, order: tuple[str, ...]) -> None:
+    def __init__(
+        self, settings: Settings, order: tuple[str, ...], ignored: Mapping[str, tuple[str, ...]] = {}
+    ) -> None:
         self.settings = settings
         self.order = order
+        self.ignored = ignored  # source ID → names the client does not take from that source
         self.used: dict[str, Setting] = {}
 
     def get(self, name: str, *, secret: bool = False, key: str | None = None) -> Setting | None:
         hits: list[tuple[str, Origin]] = []
         for sid in self.order:
             src = self.settings.sources.get(sid)
-            if src is None:
+            if src is None or (key or name) in self.ignored.get(sid, ()):
                 continue
             value = src.values.get(key or name)
             if value is None or (isinstance(value, str) and not value.strip() and sid == "env"):
@@ -1027,13 +1030,20 @@ def _google_credential(env: Environment, r: _Reader) -> Credential | None:
 
 def openhands_route(env: Environment, forced: bool) -> Route | None:
     toml = env.settings.sources.get("openhands-toml")
+    agent = env.settings.sources.get("openhands-agent")
     names = ("LLM_MODEL", "LLM_API_KEY", "LLM_BASE_URL")
-    used = _shell_used(env.settings, names) or bool(toml and toml.exists)
+    v1 = bool(agent and agent.exists and (agent.values or agent.problem))
+    used = _shell_used(env.settings, names) or bool(toml and toml.exists) or v1
     if not forced and not used:
         return None
-    return _litellm_style(
-        env, "openhands", _Reader(env.settings, OPENHANDS), "LLM_MODEL", "LLM_API_KEY", "LLM_BASE_URL", forced
-    )
+    if v1:
+        # The V1 CLI takes its LLM from ~/.openhands/agent_settings.json and ignores the LLM_* variables
+        # unless run with --override-with-envs (guides/openhands.yaml env-ignored-by-cli); the LiteLLM
+        # inside it still reads the providers' own variables (AWS_*, VERTEXAI_*) from the environment.
+        reader = _Reader(env.settings, ("openhands-agent", "env"), {"env": names})
+    else:
+        reader = _Reader(env.settings, OPENHANDS)
+    return _litellm_style(env, "openhands", reader, "LLM_MODEL", "LLM_API_KEY", "LLM_BASE_URL", forced)
 
 
 def litellm_sdk_route(env: Environment, forced: bool) -> Route | None:
