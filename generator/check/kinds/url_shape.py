@@ -22,6 +22,10 @@ class UrlParams(SettingParams):
     """Path the URL must end with (`/api/v1` for OpenRouter's OpenAI-compatible API)."""
     wrong_hosts: dict[str, str] = field(default_factory=dict)
     """Host → outcome to report when the URL points there (a key sent to the wrong provider)."""
+    userinfo: str | None = None
+    """Outcome to report when the URL carries `user:password@` and the client refuses such a URL (the
+    fetch of Node, which Claude Code uses: "Request cannot be constructed from a URL that includes
+    credentials"); the password itself is never shown."""
     model_var: str | None = None
     """The model setting `model_suffixes` looks at (read from the same sources)."""
     model_suffixes: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -52,6 +56,7 @@ KINDS = (
         reads=("var", "model_var"),
         secrets=("var",),
         extra_outcomes=lambda p: [
+            *([p.userinfo] if p.userinfo else []),
             *p.wrong_hosts.values(),
             *(o for m in p.model_suffixes.values() for o in m.values()),
         ],
@@ -77,6 +82,8 @@ def url_shape(p: UrlParams, env: Environment) -> Result:
         return Result("not-url", values, ev)
     host = (parts.hostname or "").lower()
     values["host"] = host
+    if p.userinfo and "@" in parts.netloc:
+        return Result(p.userinfo, values, ev)
     if host in ("0.0.0.0", "::", "[::]"):
         return Result("unspecified-host", values, ev)
     for wrong, outcome in p.wrong_hosts.items():
