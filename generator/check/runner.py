@@ -142,6 +142,9 @@ def located(result: Result, env: Environment | None) -> tuple[str | None, dict[s
         source, line = fix_at.get("source"), fix_at.get("line")
         where = f"{source}:{line}" if source not in (None, "env", "default") and line else None
         return where, fix_at
+    at = ev.get("at") if isinstance(ev.get("at"), dict) else None
+    if at and at.get("source") and at.get("line"):  # a file's line to fix by hand (no value to set)
+        return f"{at['source']}:{at['line']}", None
     var, label = ev.get("var"), ev.get("source")
     if env is None or not isinstance(var, str) or not isinstance(label, str):
         return None, None

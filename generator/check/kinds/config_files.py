@@ -38,7 +38,11 @@ def config_files(p: FilesParams, env: Environment) -> Result:
         first = broken[0]
         assert first is not None
         values.update(path=first.path, line=str(first.line), error=first.error)
-        ev = {"problems": [f"{b.path}:{b.line}: {b.error}" for b in broken if b]}
+        # `at`: where the finding points (the JSON `source`), with no value to set there.
+        ev = {
+            "problems": [f"{b.path}:{b.line}: {b.error}" for b in broken if b],
+            "at": {"source": first.path, "line": first.line},
+        }
         return Result("malformed", values, ev)
     if not existing:
         return Result("absent", values, {})
