@@ -33,7 +33,9 @@ from generator.kb.catalogue import load_catalogue
 from generator.kb.commands import validate
 from generator.site.render import _env, pages, render_page
 
-BOUND_S = 2.0  # per file: load + validate, the worst alias bomb included
+# Per file: load + validate, the worst alias bomb included. CPU seconds of this process, not wall
+# time: a blow-up is CPU work, and a loaded CI machine must not turn queueing into a failure.
+BOUND_S = 2.0
 MAX_MESSAGE = 300  # a problem message stays readable, whatever the input holds
 VALID_TEXT = (FIXTURES / "guides" / "valid" / "demo.yaml").read_text(encoding="utf-8")
 VALID = yaml.safe_load(VALID_TEXT)
@@ -227,12 +229,12 @@ def _check_file(raw: bytes, name: str, stats: Stats) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         (folder / name).write_bytes(raw)
-        t0 = time.monotonic()
+        t0 = time.process_time()
         stdout = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="strict")  # a real terminal's rules
         with redirect_stdout(stdout):
             code = validate(folder)
             stdout.flush()
-        took = time.monotonic() - t0
+        took = time.process_time() - t0
         stdout.seek(0)
         printed = stdout.read().splitlines()
     stats.examples += 1
@@ -323,9 +325,9 @@ def test_valid_hostile_guides_render_inert() -> None:
             folder = Path(tmp)
             (folder / "demo.yaml").write_text(_dump(guide), encoding="utf-8")
             (folder / "models.yaml").write_text(_dump(models), encoding="utf-8")
-            t0 = time.monotonic()
+            t0 = time.process_time()
             cat = load_catalogue(folder)
-            took = time.monotonic() - t0
+            took = time.process_time() - t0
         assert took < BOUND_S
         assert not cat.problems, [str(p) for p in cat.problems][:3]
         stats.examples += 1
