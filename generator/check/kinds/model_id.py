@@ -18,6 +18,9 @@ class ModelParams(SettingParams):
     """The model-ID dialect the tool expects (a column of `guides/models.yaml`; litellm = `route/model`)."""
     default: str | None = None
     """What the tool uses when unset; reported as such."""
+    bare_claude: bool = False
+    """The client sends a bare Claude API ID (no `anthropic/`) to Anthropic, so a listed one is fine
+    (the LiteLLM SDK; OpenHands documents the prefix as required)."""
     dialect_flags: dict[str, str] = field(default_factory=dict)
     """Setting → dialect used instead while that setting is 1/true (`CLAUDE_CODE_USE_BEDROCK: bedrock`)."""
 
@@ -60,6 +63,15 @@ def _litellm_parts(models: dict[str, Any], value: str) -> tuple[str | None, str]
         if prefix and value.startswith(prefix):
             return name, value[len(prefix) :]
     return None, value
+
+
+def _server_named(value: str) -> bool:
+    """A LiteLLM name behind a prefix whose server names its own models (`litellm_proxy/<model_name>`,
+    `openai/<name>` at an OpenAI-compatible server): no table holds them, and the ID goes out as written."""
+    from generator.check.routes import LITELLM_PROVIDERS
+
+    prefix, _, rest = value.partition("/")
+    return bool(rest) and LITELLM_PROVIDERS.get(prefix, ("",))[0] in ("gateway", "openai")
 
 
 def _retired(env: Environment, dialect: str, value: str, values: dict[str, str]) -> bool:
@@ -132,6 +144,9 @@ def model_id(p: ModelParams, env: Environment) -> Result:
     if dialect == "anthropic" and value.startswith("arn:"):
         values["found_dialect"] = "bedrock"
         return Result("other-dialect", values, ev)
+    if p.bare_claude and dialect == "litellm" and value in mf.known_ids(env.models, "anthropic"):
+        # The LiteLLM SDK sends a bare Claude API ID to Anthropic (FACTS: litellm-bare-claude-model).
+        value = (mf.litellm_prefix(env.models, "anthropic") or "anthropic/") + value
     if not mf.matches(env.models, dialect, value):
         values["found_dialect"] = mf.dialect_of(env.models, value) or "-"
         if dialect == "litellm" and "/" not in value:
@@ -145,6 +160,8 @@ def model_id(p: ModelParams, env: Environment) -> Result:
     if _retired(env, dialect, value, values):
         ev["retired"] = values["retired"]
         return Result("retired", values, ev)
+    if dialect == "litellm" and _server_named(value):
+        return Result("ok", values, ev)
     if known and value not in known and not value.startswith("arn:"):
         if dialect == "bedrock" and mf.row_of(env.models, value) and mf.split_profile(env.models, value)[0]:
             # A known model behind a profile prefix the table does not list: the region check judges it.
