@@ -22,6 +22,9 @@ class UrlParams(SettingParams):
     """Path the URL must end with (`/api/v1` for OpenRouter's OpenAI-compatible API)."""
     wrong_hosts: dict[str, str] = field(default_factory=dict)
     """Host → outcome to report when the URL points there (a key sent to the wrong provider)."""
+    ignored: list[str] = field(default_factory=list)
+    """Look-alike settings the client does not read (`OPENAI_API_BASE` for openai ≥ 1): one set to another
+    host while the setting is unset is reported as the `ignored` outcome (the URL has no effect)."""
     userinfo: str | None = None
     """Outcome to report when the URL carries `user:password@` and the client refuses such a URL (the
     fetch of Node, which Claude Code uses: "Request cannot be constructed from a URL that includes
@@ -51,11 +54,12 @@ KINDS = (
             "not-url": Status.FAIL,
             "plain-http": Status.WARN,
         },
-        (*SETTING_VALUES, "default", "expected", "host", "suffix"),
+        (*SETTING_VALUES, "default", "expected", "host", "suffix", "ignored", "ignored_value"),
         probe="url_shape",
         reads=("var", "model_var"),
         secrets=("var",),
         extra_outcomes=lambda p: [
+            *(["ignored"] if p.ignored else []),
             *([p.userinfo] if p.userinfo else []),
             *p.wrong_hosts.values(),
             *(o for m in p.model_suffixes.values() for o in m.values()),
@@ -67,8 +71,15 @@ KINDS = (
 def url_shape(p: UrlParams, env: Environment) -> Result:
     r = env.settings.resolve(p.var, p.sources)
     values = {**base_values(r, p.secret), "default": p.default or "-", "expected": p.required_path or "-"}
+    values.update(ignored="-", ignored_value="-")
     ev = evidence(r)
     if r.value is None or not r.value.strip():
+        default_host = (urlsplit(p.default or "").hostname or "").lower()
+        for name in p.ignored:
+            other = env.settings.resolve(name, p.sources).value
+            if other and other.strip() and (urlsplit(other.strip()).hostname or "").lower() != default_host:
+                values.update(ignored=name, ignored_value=other.strip())
+                return Result("ignored", values, {**ev, "ignored": name})
         key_var, prefix = p.default_key.get("var"), p.default_key.get("prefix")
         key = env.settings.resolve(key_var, p.sources).value if key_var and prefix else None
         host = (urlsplit(p.default or "").hostname or "").lower()
