@@ -93,7 +93,7 @@ _SWITCH = re.compile(
 
 # Variables that name a credentials *file*: the reader must see the path to fix it; the file's contents
 # are the secret (`check.files.file_secrets` adds them, and the value itself when it is not a path).
-PATH_NAMES = frozenset({"GOOGLE_APPLICATION_CREDENTIALS"})
+PATH_NAMES = frozenset({"GOOGLE_APPLICATION_CREDENTIALS", "CLAUDE_CODE_CLIENT_KEY"})
 
 
 def is_secret_name(name: str) -> bool:

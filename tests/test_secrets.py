@@ -228,6 +228,8 @@ def test_a_credentials_file_path_is_shown_but_its_contents_are_secret(tmp_path: 
     from generator.secrets import is_secret_name, looks_like_path
 
     assert not is_secret_name("GOOGLE_APPLICATION_CREDENTIALS")
+    assert not is_secret_name("CLAUDE_CODE_CLIENT_KEY")  # Claude Code's mTLS key *file*
+    assert is_secret_name("CLAUDE_CODE_CLIENT_KEY_PASSPHRASE")
     assert is_secret_name("GOOGLE_API_KEY")
     for path in ("/home/taro/key.json", "~/Downloads/acme.json", "C:\\Users\\taro\\k.json", "./k.json"):
         assert looks_like_path(path)
