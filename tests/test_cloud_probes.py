@@ -269,6 +269,13 @@ def test_litellm_config_names_an_unset_env_reference_and_its_line(
         assert r.evidence["fix_at"]["source"] == "config.yaml"
 
 
+def test_litellm_config_own_environment_variables_block_counts_as_set(machine) -> None:
+    text = CONFIG.format(model="anthropic/claude-sonnet-4-5-20250929", master="sk-1")
+    text += "environment_variables:\n  ANTHROPIC_API_KEY: sk-ant-x\n"
+    r = litellm_config(LitellmConfigParams(), env_of(machine, {}, cwd_files={"config.yaml": text}))
+    assert r.outcome == "ok"
+
+
 def test_litellm_config_retired_model_and_master_key_name_their_lines(machine) -> None:
     environ = {"ANTHROPIC_API_KEY": "sk-ant-x"}
     retired = CONFIG.format(model="anthropic/claude-3-5-sonnet-20241022", master="sk-1")

@@ -127,9 +127,12 @@ def litellm_config(p: LitellmConfigParams, env: Environment) -> Result:
         refs += [
             (str(k), v, ("general_settings", str(k)), None) for k, v in settings.items() if isinstance(v, str)
         ]
+    # The config's own `environment_variables` block sets variables for the proxy process too.
+    own = data.get("environment_variables")
+    defined = {str(k) for k, v in own.items() if v not in (None, "")} if isinstance(own, dict) else set()
     for key_name, ref, loc, model_name in refs:
         var = ref.strip()[len(ENV_REF) :].strip() if ref.strip().startswith(ENV_REF) else None
-        if var and not env.settings.resolve(var, p.sources).value:
+        if var and var not in defined and not env.settings.resolve(var, p.sources).value:
             values.update(
                 key=key_name, var=var, model_name=str(model_name or "-"), line=str(parsed.line_of(*loc))
             )
