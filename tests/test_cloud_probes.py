@@ -150,6 +150,19 @@ def test_aws_region_judges_an_arn_against_the_route_region(machine, arn_region, 
             "profile-missing",
         ),
         ({}, {".aws/credentials": "[default\naws_access_key_id = x\n"}, "malformed"),
+        (
+            {"AWS_PROFILE": "t"},
+            {
+                ".aws/config": "[profile t]\naws_access_key_id = ASIAEXAMPLEEXAMPLE12\naws_secret_access_key = "
+                + "s" * 40
+            },
+            "no-session-token",
+        ),
+        (
+            {"AWS_PROFILE": "t"},
+            {".aws/config": "[profile t]\naws_access_key_id = AKIAEXAMPLEEXAMPLE12\n"},
+            "partial-keys",
+        ),
         ({}, {}, "none"),
     ],
 )

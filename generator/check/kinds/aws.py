@@ -267,6 +267,14 @@ def aws_credentials(p: AwsParams, env: Environment) -> Result:
                 values.update(session=expired[0], expired=expired[1])
                 return Result("sso-expired", values, {"profile": profile, "session": expired[0]})
             return Result("sso-profile", values, {"profile": profile})
+        config_key = conf_section.get("aws_access_key_id")
+        if config_key:  # static keys kept in the config file: the SDKs read them there too
+            values["access_key"] = mask(config_key)
+            if not conf_section.get("aws_secret_access_key"):
+                return Result("partial-keys", values, {"profile": profile})
+            if _temporary(config_key) and not conf_section.get("aws_session_token"):
+                values["source"] = f"{config.path} [{profile}]"
+                return Result("no-session-token", values, {"profile": profile, "path": config.path})
         if (
             conf_section.get("role_arn")
             or conf_section.get("credential_process")
