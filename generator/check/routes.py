@@ -879,12 +879,16 @@ def anthropic_sdk_route(env: Environment, forced: bool) -> Route | None:
     )
 
 
-def openai_sdk_route(env: Environment, forced: bool) -> Route | None:
+def openai_sdk_route(env: Environment, forced: bool, assume: str | None = None) -> Route | None:
     if not forced and not _shell_used(env.settings, ("OPENAI_API_KEY", "OPENAI_BASE_URL")):
         return None
     r = _Reader(env.settings, SHELL)
     base = r.get("OPENAI_BASE_URL")
-    endpoint = endpoint_of(base.value) if base else DEFAULT_HOSTS["openai"]
+    default = DEFAULT_HOSTS["openai"]
+    if assume and not _shell_used(env.settings, ("OPENAI_API_KEY", "OPENAI_BASE_URL")):
+        # `check openrouter` with nothing set: the route as it is once the SDK points at OpenRouter.
+        default = DEFAULT_HOSTS[assume]
+    endpoint = endpoint_of(base.value) if base else default
     provider = _provider_of_host(endpoint, "openai", "api.openai.com")
     key = r.get("OPENAI_API_KEY")
     model = r.get("OPENAI_MODEL")
@@ -1106,7 +1110,7 @@ def resolve_routes(
             next((t for t in ("bedrock", "vertex") if t in named), None),
         ),
         anthropic_sdk_route(env, "anthropic-sdk" in forced),
-        openai_sdk_route(env, "openai-sdk" in forced),
+        openai_sdk_route(env, "openai-sdk" in forced, "openrouter" if "openrouter" in named else None),
         litellm_sdk_route(env, "litellm-sdk" in forced),
         litellm_proxy_route(env, "litellm-proxy" in forced),
         openhands_route(env, "openhands" in forced),
