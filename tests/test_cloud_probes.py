@@ -422,3 +422,13 @@ def test_folder_named_external_account_adc_says_what_it_would_read(machine, sour
         GCP, Environment(vars={"GOOGLE_APPLICATION_CREDENTIALS": str(cwd / "ext.json")}, home=home, cwd=home)
     )
     assert own.outcome == "env-file"
+
+
+def test_adc_path_with_a_tilde_is_not_expanded_by_the_clients(machine) -> None:
+    """google-auth (Python and Node) never expands `~`: a value still holding it names no file."""
+    home, cwd = machine(
+        home_files={"keys/sa.json": {"type": "service_account"}, ".claude/settings.json": {"env": {}}}
+    )
+    e = Environment(vars={"GOOGLE_APPLICATION_CREDENTIALS": "~/keys/sa.json"}, home=home, cwd=cwd)
+    r = gcp_adc(GCP, e)
+    assert (r.outcome, r.values["path"]) == ("tilde", "~/keys/sa.json")

@@ -37,6 +37,7 @@ KINDS = (
             "env-file": Status.PASS,
             "default-file": Status.PASS,
             "path-missing": Status.FAIL,
+            "tilde": Status.FAIL,
             "malformed": Status.FAIL,
             "missing": Status.FAIL,
             "folder-reads": Status.WARN,
@@ -51,8 +52,9 @@ KINDS = (
 
 
 def _in_cwd(env: Environment, named: str) -> Path:
-    """A path as the client opens it: relative to the working folder the client runs in."""
-    path = Path(named.strip()).expanduser()
+    """A path as the client opens it: relative to the working folder the client runs in (a leading
+    `~` is not expanded: the clients do not, `gcp_adc` reports it)."""
+    path = Path(named.strip())
     return path if path.is_absolute() else env.cwd / path
 
 
@@ -129,6 +131,11 @@ def gcp_adc(p: GcpParams, env: Environment) -> Result:
     }
     r = env.settings.resolve("GOOGLE_APPLICATION_CREDENTIALS", p.sources)
     named = r.value
+    if named and named.strip().startswith("~"):
+        # Neither google-auth (Python) nor google-auth-library (Node) expands `~`; only a shell does,
+        # so a `~` left in the value (a settings file, a quoted export) names a file that is not found.
+        values["path"] = clean(named.strip())
+        return Result("tilde", values, {"path": values["path"], "var": "GOOGLE_APPLICATION_CREDENTIALS"})
     path = _in_cwd(env, named) if named else adc_default_path(env.home)
     f = read_json(path, env.home, env.cwd)
     values["path"] = f.path
