@@ -113,8 +113,14 @@ def text_lines(
     if verbose:
         out += _all_lines(findings, names, L, marks)
     else:
+        # Equal faults follow the routes' order (Claude Code's first): the guide of the first route first.
+        guides = {"claude-code": "claude-code", "anthropic-sdk": "anthropic", "openai-sdk": "openai-sdk"}
+        order: list[str] = []
+        for r in routes:
+            order += [guides.get(r.client, r.client.split("-")[0]), r.provider]
         problems = sorted(
-            (f for f in findings if f.status in (Status.WARN, Status.FAIL, Status.ERROR)), key=_rank
+            (f for f in findings if f.status in (Status.WARN, Status.FAIL, Status.ERROR)),
+            key=lambda f: (*_rank(f), order.index(f.provider) if f.provider in order else len(order)),
         )
         for f in problems:
             out += _finding_lines(f, L, marks, f.id)

@@ -693,7 +693,7 @@ def claude_route(
         elif oauth:
             auth, credential = "bearer", _credential(oauth)
         else:
-            auth, credential = _claude_login(env)
+            auth, credential = claude_login(env)
         # Through a gateway the background model is the main one, unless an Anthropic-shaped key (and
         # no token) is what authenticates.
         anthropic_key = bool(key and key.value.strip().startswith("sk-ant-api") and not token)
@@ -752,7 +752,7 @@ def _claude_folders(env: Environment) -> tuple[Path, Path]:
     return env.home / ".claude", env.home / ".claude.json"
 
 
-def _claude_login(env: Environment) -> tuple[str, Credential | None]:
+def claude_login(env: Environment) -> tuple[str, Credential | None]:
     """What a `/login` left behind: a Claude subscription's OAuth token in `.credentials.json` (sent as a
     bearer token), else a Console login's API key, kept as `primaryApiKey` in the state file (x-api-key)."""
     from generator.check.sources import display

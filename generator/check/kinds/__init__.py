@@ -40,6 +40,7 @@ REGISTRY: dict[str, str] = {
     "gcp-call": "generator.check.kinds.cloud_calls",
     "route-model": "generator.check.kinds.route_model",
     "route-credential": "generator.check.kinds.route_credential",
+    "credential-conflict": "generator.check.kinds.route_credential",
     "http-paid": "generator.check.kinds.http_json",
 }
 """Kind name → the module that declares it (in its `KINDS` tuple) and holds its probe."""

@@ -31,7 +31,7 @@ class RouteCredentialParams(Params):
     never used."""
 
 
-KINDS = (
+KINDS: tuple[Kind, ...] = (
     Kind(
         "route-credential",
         "local",
@@ -104,3 +104,51 @@ def route_credential(p: RouteCredentialParams, env: Environment) -> Result:
             values.update(var=name, found_in=", ".join(found.elsewhere))
             return Result("elsewhere", values, {**evidence, "var": name, "elsewhere": found.elsewhere})
     return Result("missing", values, evidence)
+
+
+@params
+class ConflictParams(Params):
+    """Parameters of `credential-conflict`."""
+
+    vars: list[str] = field(default_factory=list)
+    """Credential settings the client reads, highest precedence first; two set at once conflict."""
+    sources: list[str] = field(default_factory=claude_env)
+    """Where the client reads them, highest precedence first."""
+
+
+KINDS = (
+    *KINDS,
+    Kind(
+        "credential-conflict",
+        "local",
+        ConflictParams,
+        {"ok": Status.PASS, "conflict": Status.WARN, "over-login": Status.WARN},
+        ("vars", "set", "winner", "login"),
+        probe="credential_conflict",
+        reads=("vars",),
+        step=0,
+    ),
+)
+
+
+def credential_conflict(p: ConflictParams, env: Environment) -> Result:
+    """Two credential settings at once, or one that silently wins over the reader's saved `/login` (the
+    subscription), as Claude Code warns at start-up ("Auth conflict")."""
+    present = [r for r in (env.settings.resolve(v, p.sources) for v in p.vars) if r.value and r.value.strip()]
+    values = {
+        "vars": ", ".join(p.vars),
+        "set": ", ".join(r.var for r in present) or "-",
+        "winner": present[0].var if present else "-",
+        "login": "-",
+    }
+    ev: dict[str, Any] = {"set": {r.var: r.source for r in present}}
+    if len(present) > 1:
+        return Result("conflict", values, ev)
+    if present:
+        from generator.check.routes import claude_login
+
+        _, login = claude_login(env)
+        if login is not None:
+            values["login"] = login.origin.where()
+            return Result("over-login", values, {**ev, "login": login.origin.where()})
+    return Result("ok", values, ev)
