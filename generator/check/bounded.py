@@ -180,16 +180,26 @@ def guard_process(deadline: float | None = None) -> None:
             with contextlib.suppress(Exception):
                 reconfigure(errors="llm-doctor-escape")
     if _AS_PROCESS:
-        import logging
+        import warnings
 
-        # Library warnings become log records, which are masked like every other output.
-        logging.captureWarnings(True)
+        # Library warnings become log records, which are masked like every other output. logging
+        # is imported when the first warning comes: most runs have none, and its import is a
+        # tenth of an offline run's start-up.
+        warnings.showwarning = _first_warning
     if deadline is not None and _AS_PROCESS:
         timer = threading.Timer(
             max(0.1, deadline + 0.4 - (time.monotonic() - STARTED)), _overrun, (deadline,)
         )
         timer.daemon = True
         timer.start()
+
+
+def _first_warning(*args: Any, **kwargs: Any) -> None:
+    import logging
+    import warnings
+
+    logging.captureWarnings(True)
+    warnings.showwarning(*args, **kwargs)
 
 
 def _overrun(deadline: float) -> None:
