@@ -233,10 +233,11 @@ def check(proxy: Proxy, tmp: Path, *, key: str, model: str | None = MODEL) -> di
     home, cwd = tmp / "home", tmp / "project"
     home.mkdir(parents=True, exist_ok=True)
     cwd.mkdir(parents=True, exist_ok=True)
+    # The shell that started the proxy: the variables its config.yaml names are set here too.
     env = {
         "PATH": os.environ["PATH"], "HOME": str(home), "PYTHONPATH": str(ROOT), "NO_PROXY": "127.0.0.1,localhost",
         "LITELLM_PROXY_URL": proxy.url, "LITELLM_API_KEY": key, "LITELLM_CONFIG": str(proxy.config),
-        "LITELLM_MASTER_KEY": MASTER,
+        "LITELLM_MASTER_KEY": MASTER, "ANTHROPIC_API_KEY": UPSTREAM_KEY,
     }  # fmt: skip
     if model:
         env["LITELLM_PROXY_MODEL"] = model
