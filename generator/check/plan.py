@@ -128,6 +128,7 @@ def _claude_code(table: ModelTable, cc: ClaudeCodeModels) -> dict[str, Any]:
     return {
         "aliases": list(cc.aliases),
         "suffixes": list(cc.suffixes),
+        "families": dict(cc.families),
         "providers": dict(cc.providers),
         "versions": list(reversed(versions)),
     }

@@ -513,7 +513,7 @@ def _model(
     )
     if main is not None:
         value = main.value.strip()
-        resolved, known, override = _alias(r, value, facts.claude_code.get("aliases") or (), resolve)
+        resolved, known, override = _alias(r, value, facts.claude_code, resolve)
         row = facts.row_of(resolved)
         if row is not None and resolved == row.get("anthropic"):
             if provider in ("bedrock", "vertex", "mantle", "foundry"):
@@ -551,23 +551,20 @@ def _model(
     return model, small_model
 
 
-def _alias(r: _Reader, value: str, aliases: Any, resolve: Any) -> tuple[str, bool, Setting | None]:
+def _alias(r: _Reader, value: str, cc: Mapping[str, Any], resolve: Any) -> tuple[str, bool, Setting | None]:
     """An alias (`sonnet`, `opus[1m]`) → the ID sent: the ANTHROPIC_DEFAULT_*_MODEL override (returned too),
     else the table."""
     # The `[1m]` suffix selects the long context window; the ID sent goes without it.
     # Observed for `sonnet[1m]`; the docs put the suffix on full IDs too, and the ID goes without it.
     base = value[:-4] if value.lower().endswith("[1m]") else value
     name = base.lower()
-    if name not in aliases:
+    if name not in (cc.get("aliases") or ()):
         return base, True, None
-    # `opusplan` sends Sonnet outside plan mode; `best` is Opus.
-    family = {"opusplan": "sonnet", "best": "opus"}.get(name, name)
-    override = (
-        r.get(f"ANTHROPIC_DEFAULT_{family.upper()}_MODEL") if family in ("opus", "sonnet", "haiku") else None
-    )
+    family = (cc.get("families") or {}).get(name)
+    override = r.get(f"ANTHROPIC_DEFAULT_{family.upper()}_MODEL") if family else None
     if override is not None:
         return override.value.strip(), True, override
-    target = resolve(name) or resolve(family)
+    target = resolve(name) or (resolve(family) if family else None)
     return (target, True, None) if target else (value, False, None)
 
 

@@ -435,6 +435,8 @@ class ClaudeCodeModels(Strict):
     """Aliases Claude Code accepts in place of a model ID."""
     suffixes: list[NonEmpty] = []
     """Suffixes an alias may carry (`[1m]`)."""
+    families: dict[NonEmpty, NonEmpty] = {}
+    """Alias → the family whose `ANTHROPIC_DEFAULT_<FAMILY>_MODEL` overrides it."""
     providers: dict[NonEmpty, NonEmpty]
     """Claude Code provider → the model-ID dialect it sends (a `dialects` id)."""
     history: list[AliasChange] = Field(min_length=1)
