@@ -73,6 +73,15 @@ def _needles(value: str) -> list[str]:
     return [value, core]
 
 
+def runs(secret: str, n: int = 12) -> list[str]:
+    """Every `n`-character run of `secret` that is not all public prefix (`sk-ant-api03-`, which
+    every mask and guide shows): none may appear in any output."""
+    from generator.secrets import PUBLIC_PREFIXES
+
+    public = next((len(p) for p in PUBLIC_PREFIXES if secret.startswith(p)), 0)
+    return [secret[i : i + n] for i in range(0, max(1, len(secret) - n + 1)) if i + n > public]
+
+
 def leaks(text: str) -> list[str]:
     return sorted(name for name, value in S.items() if any(n in text for n in _needles(value)))
 

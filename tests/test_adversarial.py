@@ -27,6 +27,7 @@ from typing import Any
 import pytest
 from conftest import GUIDES, ROOT
 from hostile_servers import Server, answer, read_head, response, serve, silent
+from planted import runs
 
 KEY = "sk-ant-api03-" + "Q7wErTy9UiOp3AsDfGh5JkLz" + "xCvBnM2" * 3 + "-AAAA"
 GRACE = 0.5
@@ -117,17 +118,8 @@ def box(tmp_path: Path) -> tuple[Path, Path]:
     return home, cwd
 
 
-def runs_of(secret: str, n: int = 12) -> list[str]:
-    """Every `n`-character run of `secret` that is not all public prefix (`sk-ant-api03-`, which
-    every mask and guide shows): none may appear in any output."""
-    from generator.secrets import PUBLIC_PREFIXES
-
-    public = next((len(p) for p in PUBLIC_PREFIXES if secret.startswith(p)), 0)
-    return [secret[i : i + n] for i in range(0, max(1, len(secret) - n + 1)) if i + n > public]
-
-
 def leaked(text: str, secret: str, n: int = 12) -> list[str]:
-    return [r for r in runs_of(secret, n) if r in text]
+    return [r for r in runs(secret, n) if r in text]
 
 
 def findings(r: Run) -> dict[str, dict[str, Any]]:

@@ -14,8 +14,9 @@ import httpx
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from planted import runs
 
-from generator.secrets import PUBLIC_PREFIXES, Scrubber, clip, fingerprint, mask, mask_shapes, redact_urls
+from generator.secrets import Scrubber, clip, fingerprint, mask, mask_shapes, redact_urls
 
 KEY = "sk-ant-api03-" + "A1b2C3d4" * 11 + "wXyZ"
 
@@ -40,12 +41,6 @@ def test_scrubber_replaces_secret_and_its_stripped_form() -> None:
 
 
 # --- every rendering, and the property over the whole command ------------------------------------
-
-
-def runs(secret: str, n: int = 12) -> list[str]:
-    """Every `n`-character run of `secret` that is not all public prefix (`sk-ant-api03-`)."""
-    public = next((len(p) for p in PUBLIC_PREFIXES if secret.startswith(p)), 0)
-    return [secret[i : i + n] for i in range(len(secret) - n + 1) if i + n > public]
 
 
 def test_every_rendering_of_a_known_secret_is_masked() -> None:
