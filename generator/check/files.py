@@ -119,6 +119,12 @@ def find_litellm_config(
     return None
 
 
+def config_section(profile: str) -> str:
+    """The AWS config file's section of a profile: `default`, else `profile <name>` (the credentials
+    file names its sections by the bare profile name)."""
+    return "default" if profile == "default" else f"profile {profile}"
+
+
 def aws_files(environ: Mapping[str, str], home: Path, cwd: Path) -> tuple[ParsedFile, ParsedFile]:
     """The shared credentials and config files, where the AWS SDKs look for them."""
     creds = Path(environ.get("AWS_SHARED_CREDENTIALS_FILE") or home / ".aws" / "credentials").expanduser()

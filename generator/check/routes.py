@@ -464,15 +464,16 @@ def claude_version(environ: Mapping[str, str], home: Path) -> tuple[str | None, 
     return None, None
 
 
-def _claude_used(settings: Settings, binary: str | None, home: Path) -> bool:
+def _claude_used(env: Environment, binary: str | None) -> bool:
     if binary:
         return True
+    settings = env.settings
     # Claude Code leaves its state (~/.claude.json) and a /login's credentials behind even when no
-    # settings file exists; either means the reader uses it. Only their presence is read.
-    markers = [home / ".claude.json", home / ".claude" / ".credentials.json"]
-    config_dir = (settings.sources["env"].values.get("CLAUDE_CONFIG_DIR") or "").strip()
-    if config_dir:  # the folder Claude Code uses instead of ~/.claude
-        markers += [Path(config_dir).expanduser() / n for n in (".claude.json", ".credentials.json")]
+    # settings file exists; either means the reader uses it. Only their presence is read, in the home
+    # folder and in $CLAUDE_CONFIG_DIR, the folder Claude Code uses instead when it is set.
+    folder, state = _claude_folders(env)
+    markers = [env.home / ".claude.json", env.home / ".claude" / ".credentials.json"]
+    markers += [p for p in (state, folder / ".credentials.json") if p not in markers]
     for marker in markers:
         try:
             if marker.is_file():
@@ -483,9 +484,9 @@ def _claude_used(settings: Settings, binary: str | None, home: Path) -> bool:
         src = settings.sources.get(sid)
         if src is not None and src.exists:
             return True
-    env = settings.sources["env"].values
-    return any(k.startswith("CLAUDE_CODE_") for k in env) or any(
-        env.get(k)
+    shell = settings.sources["env"].values
+    return any(k.startswith("CLAUDE_CODE_") for k in shell) or any(
+        shell.get(k)
         for k in ("ANTHROPIC_MODEL", "ANTHROPIC_DEFAULT_SONNET_MODEL", "ANTHROPIC_SMALL_FAST_MODEL")
     )
 
@@ -574,7 +575,7 @@ def claude_route(
     """Claude Code's request, with the precedence observed in the real client (tests/fixtures/routes/FACTS.md)."""
     settings = env.settings
     version, binary = claude_version(env.vars, env.home)
-    if not forced and not _claude_used(settings, binary, env.home):
+    if not forced and not _claude_used(env, binary):
         return None
     r = _Reader(settings, CLAUDE)
     provider = "anthropic"
@@ -631,11 +632,7 @@ def claude_route(
             project = r.get("ANTHROPIC_VERTEX_PROJECT_ID")
             name = region.value.strip()
             # The request path starts /v1/projects/… on Google's host, /projects/… under a base URL.
-            host = (
-                "https://aiplatform.googleapis.com"
-                if name == "global"
-                else f"https://{name}-aiplatform.googleapis.com"
-            )
+            host = _vertex_host(name)
             base = r.get("ANTHROPIC_VERTEX_BASE_URL")
             skip_var = "CLAUDE_CODE_SKIP_VERTEX_AUTH"
             endpoint = endpoint_of(base.value) if base else host
@@ -717,12 +714,7 @@ def claude_route(
             region = override
             if r.used.get("ANTHROPIC_VERTEX_BASE_URL") is None:
                 # Without a base URL the host is the region's own, so it moves with the region.
-                name = override.value.strip()
-                endpoint = (
-                    "https://aiplatform.googleapis.com"
-                    if name == "global"
-                    else f"https://{name}-aiplatform.googleapis.com"
-                )
+                endpoint = _vertex_host(override.value.strip())
     return Route(
         "claude-code",
         provider,
@@ -736,6 +728,15 @@ def claude_route(
         tuple(r.used.values()),
         version,
         forced,
+    )
+
+
+def _vertex_host(region: str) -> str:
+    """Vertex AI's host for a region: the global endpoint has no region in its name."""
+    return (
+        "https://aiplatform.googleapis.com"
+        if region == "global"
+        else f"https://{region}-aiplatform.googleapis.com"
     )
 
 
@@ -805,12 +806,12 @@ def _vertex_region(r: _Reader, facts: Facts, model: str) -> Setting | None:
 
 def _profile_region(env: Environment, r: _Reader) -> Setting | None:
     """The `region` of the AWS profile in use (AWS_PROFILE, else `default`) in the AWS config file."""
-    from generator.check.files import aws_files
+    from generator.check.files import aws_files, config_section
 
     profile = r.get("AWS_PROFILE")
     name = profile.value.strip() if profile else "default"
     _, config = aws_files(env.vars, env.home, env.cwd)
-    section = "default" if name == "default" else f"profile {name}"
+    section = config_section(name)
     value = ((config.data or {}).get(section) or {}).get("region")
     if not value:
         return None
@@ -825,14 +826,14 @@ def _aws_credential(env: Environment, r: _Reader) -> Credential | None:
         return _credential(key_id)
     profile = r.get("AWS_PROFILE")
     name = profile.value.strip() if profile else "default"
-    from generator.check.files import aws_files
+    from generator.check.files import aws_files, config_section
 
     creds, config = aws_files(env.vars, env.home, env.cwd)
     section = (creds.data or {}).get(name) or {}
     if section.get("aws_access_key_id"):
         value = section["aws_access_key_id"]
         return Credential(f"[{name}] aws_access_key_id", mask(value), fingerprint(value), Origin(creds.path))
-    heading = "default" if name == "default" else f"profile {name}"
+    heading = config_section(name)
     conf = (config.data or {}).get(heading)
     if conf and conf.get("aws_access_key_id"):  # the SDKs read static keys from the config file too
         value = conf["aws_access_key_id"]
@@ -1008,12 +1009,7 @@ def _litellm_vertex(
     the credentials' project; VERTEXAI_LOCATION, else us-central1; Application Default Credentials."""
     project = r.get("VERTEXAI_PROJECT") or _credentials_project(env, r)
     region = r.get("VERTEXAI_LOCATION") or Setting("VERTEXAI_LOCATION", "us-central1", Origin("default"))
-    name = region.value.strip()
-    endpoint = (
-        "https://aiplatform.googleapis.com"
-        if name == "global"
-        else f"https://{name}-aiplatform.googleapis.com"
-    )
+    endpoint = _vertex_host(region.value.strip())
     credential = _google_credential(env, r)
     return endpoint, "google-oauth", credential, region, project
 

@@ -7,7 +7,7 @@ from dataclasses import field
 from pathlib import Path
 
 from generator.check.environment import Environment, Result
-from generator.check.files import ParsedFile, aws_files
+from generator.check.files import ParsedFile, aws_files, config_section
 from generator.check.kinds.base import Kind, Params, Status, claude_env, params
 from generator.check.sources import Resolution
 from generator.secrets import mask
@@ -100,7 +100,7 @@ def aws_region(p: AwsParams, env: Environment) -> Result:
     if region is None:
         profile, _ = _profile_name(env, p)
         _, config = aws_files(env.vars, env.home, env.cwd)
-        section = "default" if profile == "default" else f"profile {profile}"
+        section = config_section(profile)
         from_profile = (config.data or {}).get(section, {}).get("region")
         if from_profile:
             region, source = from_profile, f"{config.path} [{section}]"
@@ -238,7 +238,7 @@ def aws_credentials(p: AwsParams, env: Environment) -> Result:
     profile, source = _profile_name(env, p)
     values.update(profile=profile, source=source or "-")
     cred_section = (creds.data or {}).get(profile)
-    conf_section = (config.data or {}).get("default" if profile == "default" else f"profile {profile}")
+    conf_section = (config.data or {}).get(config_section(profile))
     if cred_section and cred_section.get("aws_access_key_id"):
         values.update(path=creds.path, access_key=mask(cred_section["aws_access_key_id"]))
         if not cred_section.get("aws_secret_access_key"):

@@ -16,7 +16,7 @@ from typing import Any, Literal
 from generator.check import trust
 from generator.check.bounded import Overrun, within
 from generator.check.environment import Environment, Result
-from generator.check.files import ParsedFile, adc_default_path, read_ini, read_json
+from generator.check.files import ParsedFile, adc_default_path, config_section, read_ini, read_json
 from generator.check.http import safe_url
 from generator.check.kinds.aws import DEFAULT_REGION, REGION
 from generator.check.kinds.base import Kind, Params, Status, claude_env, params
@@ -128,8 +128,8 @@ def _aws_keys(env: Environment, p: CloudCallParams) -> _StaticKeys | str | None:
             section.get("aws_session_token"),
             held,
         )
-    conf = (config.data or {}).get("default" if profile == "default" else f"profile {profile}") or {}
-    where = f"{config.path} [{'default' if profile == 'default' else 'profile ' + profile}]"
+    conf = (config.data or {}).get(config_section(profile)) or {}
+    where = f"{config.path} [{config_section(profile)}]"
     if conf.get("credential_process"):
         return f"run credential_process `{clip(conf['credential_process'], 120)}` from {where}"
     if any(k.startswith("sso_") for k in conf):
