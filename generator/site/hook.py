@@ -148,9 +148,8 @@ def on_config(config: Any, **_: Any) -> Any:
 def _render(root: Path, docs: Path, langs: list[site_i18n.Language], only: str | None = None) -> None:
     """Render the pages of every language (or `only` one), the explain index, the check plan and the
     navigations."""
-    from generator.explain.index import write_explain_files, write_site_index
     from generator.kb.catalogue import load_catalogue
-    from generator.site.render import STAMP_FILE, nav, render_site, site_stamp
+    from generator.site.render import STAMP_FILE, render_site, site_stamp, write_companions
 
     stamp = site_stamp(root / "guides")
     stamp_file = docs / STAMP_FILE
@@ -169,33 +168,9 @@ def _render(root: Path, docs: Path, langs: list[site_i18n.Language], only: str |
             log.error(str(p))
         raise SystemExit(f"{len(cat.problems)} problem(s) in the guides; run: python -m generator validate")
     result = render_site(cat, docs, langs=(only,) if only else tuple(x.locale for x in langs))
-    if only:
-        write_site_index(cat, docs)  # a preview: the paste box's index (explain's own is left)
-    else:
-        write_explain_files(cat, docs, root / "guides")  # the paste box's index, and explain's
-    from generator.check.plan import write_plan
-    from generator.paths import default_guides_dir
-
-    # A preview leaves the check plan alone (`check` compiles a stale one itself).
-    if not only and (root / "guides").resolve() == default_guides_dir().resolve():
-        write_plan(cat, root / "guides")
-    for lang in langs:
-        _write_if_changed(
-            docs / f".nav.{lang.locale}.json", json.dumps(nav(cat, lang.locale), ensure_ascii=False)
-        )
-    if only:
-        stamp_file.unlink(missing_ok=True)  # the other languages were not rendered
-    else:
-        _write_if_changed(stamp_file, stamp)
+    write_companions(cat, docs, root / "guides", tuple(x.locale for x in langs), stamp, preview=bool(only))
     if result.changed or result.removed:
         log.info("generator: %d page(s) written, %d removed", len(result.changed), len(result.removed))
-
-
-def _write_if_changed(path: Path, text: str) -> None:
-    # An unchanged file keeps its mtime, or `mkdocs serve` would rebuild forever.
-    if not path.exists() or path.read_text(encoding="utf-8") != text:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
 
 
 def _root_url(site_url: str | None) -> str:

@@ -547,3 +547,40 @@ def site_stamp(guides: Path) -> str:
         f"{zlib.crc32(p.read_bytes()):08x}" for p in sorted(TEMPLATES.glob("*")) if p.is_file()
     )
     return f"{content_hash(guides)}/{templates}/{site_url()} {repo_url()}"
+
+
+def write_if_changed(path: Path, text: str) -> None:
+    """Write `text` to `path` unless it already holds it: an unchanged file keeps its modification
+    time, or `mkdocs serve` would rebuild forever."""
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def write_companions(
+    cat: Catalogue, docs: Path, guides: Path, langs: tuple[str, ...], stamp: str, *, preview: bool = False
+) -> None:
+    """What a build reads besides the pages, each written only when it changed: explain's indexes
+    and the check plan (the command-line ones for the bundled guides only), each language's
+    navigation, and `stamp` (`site_stamp`), which tells the next build the pages are current. A preview renders one
+    language: it writes the paste box's index and the navigation, leaves the check plan (`check`
+    compiles a stale one itself) and drops the stamp, since the other languages were not rendered."""
+    import json
+
+    from generator.explain.index import write_explain_files, write_site_index
+
+    if preview:
+        write_site_index(cat, docs)
+    else:
+        from generator.check.plan import write_plan
+        from generator.paths import default_guides_dir
+
+        write_explain_files(cat, docs, guides)
+        if guides.resolve() == default_guides_dir().resolve():
+            write_plan(cat, guides)
+    for lang in langs:
+        write_if_changed(docs / f".nav.{lang}.json", json.dumps(nav(cat, lang), ensure_ascii=False))
+    if preview:
+        (docs / STAMP_FILE).unlink(missing_ok=True)
+    else:
+        write_if_changed(docs / STAMP_FILE, stamp)
