@@ -467,11 +467,13 @@ def claude_version(environ: Mapping[str, str], home: Path) -> tuple[str | None, 
 def _claude_used(env: Environment, binary: str | None) -> bool:
     if binary:
         return True
+    from generator.check.sources import claude_folders
+
     settings = env.settings
     # Claude Code leaves its state (~/.claude.json) and a /login's credentials behind even when no
     # settings file exists; either means the reader uses it. Only their presence is read, in the home
     # folder and in $CLAUDE_CONFIG_DIR, the folder Claude Code uses instead when it is set.
-    folder, state = _claude_folders(env)
+    folder, state = claude_folders(env.vars, env.home)
     markers = [env.home / ".claude.json", env.home / ".claude" / ".credentials.json"]
     markers += [p for p in (state, folder / ".credentials.json") if p not in markers]
     for marker in markers:
@@ -740,22 +742,12 @@ def _vertex_host(region: str) -> str:
     )
 
 
-def _claude_folders(env: Environment) -> tuple[Path, Path]:
-    """Claude Code's user folder and its state file: `$CLAUDE_CONFIG_DIR` and the `.claude.json` in it when
-    the variable is set, else `~/.claude` and `~/.claude.json`."""
-    config_dir = (env.vars.get("CLAUDE_CONFIG_DIR") or "").strip()
-    if config_dir:
-        folder = Path(config_dir).expanduser()
-        return folder, folder / ".claude.json"
-    return env.home / ".claude", env.home / ".claude.json"
-
-
 def claude_login(env: Environment) -> tuple[str, Credential | None]:
     """What a `/login` left behind: a Claude subscription's OAuth token in `.credentials.json` (sent as a
     bearer token), else a Console login's API key, kept as `primaryApiKey` in the state file (x-api-key)."""
-    from generator.check.sources import display
+    from generator.check.sources import claude_folders, display
 
-    folder, state = _claude_folders(env)
+    folder, state = claude_folders(env.vars, env.home)
     login = folder / ".credentials.json"
     try:
         if login.is_file():

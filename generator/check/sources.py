@@ -175,6 +175,17 @@ def display(path: Path, home: Path, cwd: Path) -> str:
     return clean(str(path))
 
 
+def claude_folders(environ: Mapping[str, str], home: Path) -> tuple[Path, Path]:
+    """Claude Code's user folder and its state file: `$CLAUDE_CONFIG_DIR` and the `.claude.json` in it
+    when the variable is set (~/.claude/settings.json is then not read; observed with Claude Code
+    2.1.328, case `config-dir-settings`), else `~/.claude` and `~/.claude.json`."""
+    config_dir = (environ.get("CLAUDE_CONFIG_DIR") or "").strip()
+    if config_dir:
+        folder = Path(config_dir).expanduser()
+        return folder, folder / ".claude.json"
+    return home / ".claude", home / ".claude.json"
+
+
 def read_settings(
     environ: Mapping[str, str], home: Path, cwd: Path, env_label: str = "environment"
 ) -> Settings:
@@ -182,10 +193,7 @@ def read_settings(
     s = Settings(folder_is_home=_same_folder(home, cwd))
     s.sources["env"] = SourceData("env", env_label, dict(environ))
     s.sources["dotenv"] = _dotenv(cwd / ".env", home, cwd)
-    # CLAUDE_CONFIG_DIR moves Claude Code's user folder; ~/.claude/settings.json is then not read
-    # (observed with Claude Code 2.1.328: case `config-dir-settings`).
-    config_dir = environ.get("CLAUDE_CONFIG_DIR", "").strip()
-    user_dir = Path(config_dir).expanduser() if config_dir else home / ".claude"
+    user_dir, _ = claude_folders(environ, home)
     for sid, path in (
         ("claude-user", user_dir / "settings.json"),
         ("claude-project", cwd / ".claude" / "settings.json"),
